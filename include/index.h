@@ -1,0 +1,68 @@
+/* index.h - the SQLite index: schema, incremental (re)indexing of a corpus
+ * folder, and opening the index for reading.
+ *
+ * Schema (page_size 16384, WAL; every write in a transaction, one
+ * transaction per corpus file so each issue is wholly old or wholly new):
+ *
+ *   meta(key PRIMARY KEY, value)       schema_version, generation (bumped by
+ *                                      every index run that changed anything),
+ *                                      taxonomy (text of the topics file)
+ *   sources(id, path UNIQUE, issue UNIQUE, size, mtime_ns, hash, encoding,
+ *           n_bad, first_bad, date, date_source, date_confidence,
+ *           n_articles, indexed_at)   one row per corpus file
+ *   articles(id, source_id, seq, kind, name, vname UNIQUE, title, pretitle,
+ *           subtitle, byline, lead_off, lead_len, blocks, date, date_source,
+ *           mtime, region, text)
+ *       name   file name in issues/<issue>/ ("03 标题.txt")
+ *       vname  file name everywhere else, unique in the whole index
+ *              ("2020-11-23 标题.txt")
+ *       region GB/T 2260 code of the main region, 0 = 全国
+ *       text   the article file, exactly as read through the mount
+ *   places(code, article_id, count)    every place recognised in an article
+ *   topics(id, name UNIQUE)            topic directories, in taxonomy order
+ *   article_topics(topic_id, article_id, rank, score)   rank 0 = main topic
+ *   article_explain(article_id, region, topics)         why (for xattrs/explain)
+ *   region_counts(code, direct, total) articles filed exactly at / under code
+ *   saved_queries(name PRIMARY KEY, created)            mkdir search/<q>
+ *   fts  FTS5(title, text) over articles (external content, kept in step
+ *        by triggers), tokenizer "newsfs" (tokenizer.h)
+ */
+#ifndef NFS_INDEX_H
+#define NFS_INDEX_H
+
+#include <sqlite3.h>
+
+#include "nfs.h"
+
+#define NFS_SCHEMA_VERSION 1
+
+/* Open (creating or upgrading when writable) an index database. readonly
+ * connections are what the filesystem uses, one per thread. The tokenizer
+ * is registered on the connection. */
+int index_open_db(const char *path, int readonly, sqlite3 **out, nfs_err *err);
+
+typedef struct {
+    const char *topics_file; /* NULL = keep the stored taxonomy (default one on a new index) */
+    int progress;            /* print progress to stderr (the CLI sets it when stderr is a tty) */
+    int force;               /* re-index every file even when unchanged */
+} index_options;
+
+typedef struct {
+    size_t files_seen, files_indexed, files_unchanged, files_removed, files_failed;
+    size_t articles_added, articles_removed, articles_refiled;
+    size_t bytes_read;
+    size_t warnings;
+    double seconds;
+} index_stats;
+
+/* Bring the index at db_path up to date with corpus_dir: new and changed
+ * files are (re)indexed, removed ones dropped. A file that cannot be read
+ * is reported on stderr (file and reason) and skipped; the run goes on.
+ * Returns -1 only when the index itself cannot be written. */
+int index_update(const char *db_path, const char *corpus_dir, const index_options *opt,
+                 index_stats *stats, nfs_err *err);
+
+/* The index generation (meta.generation), 0 on a new index. */
+int64_t index_generation(sqlite3 *db);
+
+#endif
