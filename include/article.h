@@ -6,6 +6,7 @@
 #define NFS_ARTICLE_H
 
 #include "nfs.h"
+#include "segment.h"
 
 typedef struct {
     const char *title;    /* main title, never NULL */
@@ -15,5 +16,16 @@ typedef struct {
     const char *text;     /* the whole article file text */
     size_t text_len;
 } article_view;
+
+/* Fill a view from a rendered article file (segment.h's layout): the lines
+ * before the first blank line are the headline; the longest of them that
+ * does not end like a pretitle ("——", ":") is taken as the title; the first
+ * body paragraph is the byline when it looks like one, the next the lead.
+ * Pointers refer to buf, which is filled and must outlive the view. */
+void article_view_from_text(const char *text, size_t len, article_view *v, strbuf *buf);
+
+/* Fill a view from the segmenter's output; headline receives the headline
+ * lines (pretitle, title, subtitle) and must outlive the view. */
+void article_view_from_seg(const seg_article *a, article_view *v, strbuf *headline);
 
 #endif

@@ -8,5 +8,6 @@ int cli_mount(int argc, char **argv);
 int cli_search(int argc, char **argv);
 int cli_explain(int argc, char **argv);
 int cli_tree(const char *cmd, int argc, char **argv);
+int cli_enrich(int argc, char **argv);
 
 #endif

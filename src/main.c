@@ -24,6 +24,7 @@ static const char usage_main[] =
     "  explain DB PATH      why an article got its region and topics\n"
     "  ls DB PATH | cat DB PATH | stat DB PATH\n"
     "                       read the virtual tree without mounting it\n"
+    "  enrich [--article] FILE...  the region and topics of each article\n"
     "  segment FILE [--json]\n"
     "                       show how one issue file is cut into articles\n"
     "\n"
@@ -152,6 +153,8 @@ int main(int argc, char **argv)
         return cli_explain(argc, argv);
     if (!strcmp(cmd, "ls") || !strcmp(cmd, "cat") || !strcmp(cmd, "stat"))
         return cli_tree(cmd, argc, argv);
+    if (!strcmp(cmd, "enrich"))
+        return cli_enrich(argc, argv);
     if (!strcmp(cmd, "segment"))
         return cmd_segment(argc, argv);
     fprintf(stderr, "newsfs: unknown command '%s'\n%s", cmd, usage_main);
