@@ -5,14 +5,76 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "article.h"
 #include "decode.h"
 #include "gazetteer.h"
+#include "index.h"
 #include "segment.h"
 #include "topics.h"
 
-int cli_index(int argc, char **argv) { fprintf(stderr, "not yet\n"); return 1; }
+static const char usage_index[] =
+    "usage: newsfs index CORPUS_DIR DB [--topics FILE] [--force] [--quiet]\n"
+    "Create or update the index DB of the issue files (*.txt) under CORPUS_DIR.\n"
+    "Only new and changed files are read; files gone from CORPUS_DIR are dropped.\n"
+    "The index may be mounted meanwhile: the mount shows the new state when done.\n"
+    "  --topics FILE  file articles under the topics of FILE (see README: topics\n"
+    "                 file format); kept for later runs; re-files every article\n"
+    "                 without re-reading the corpus\n"
+    "  --force        re-read every file even when unchanged\n"
+    "  --quiet        no progress line (the default when stderr is not a terminal)\n";
+
+int cli_index(int argc, char **argv)
+{
+    index_options opt = {.progress = isatty(2)};
+    const char *pos[2] = {NULL, NULL};
+    int npos = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(usage_index, stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--topics")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "newsfs index: --topics needs a file\n%s", usage_index);
+                return 2;
+            }
+            opt.topics_file = argv[++i];
+        } else if (!strcmp(argv[i], "--force")) {
+            opt.force = 1;
+        } else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
+            opt.progress = 0;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "newsfs index: unknown option '%s'\n%s", argv[i], usage_index);
+            return 2;
+        } else if (npos < 2) {
+            pos[npos++] = argv[i];
+        } else {
+            fprintf(stderr, "newsfs index: unexpected argument '%s'\n%s", argv[i], usage_index);
+            return 2;
+        }
+    }
+    if (npos != 2) {
+        fputs(usage_index, stderr);
+        return 2;
+    }
+    index_stats st;
+    nfs_err err;
+    if (index_update(pos[1], pos[0], &opt, &st, &err) != 0) {
+        fprintf(stderr, "newsfs index: %s\n", err.msg);
+        return 1;
+    }
+    double mb = (double)st.bytes_read / 1e6;
+    fprintf(stderr,
+            "newsfs index: %zu files: %zu indexed, %zu unchanged, %zu removed, %zu failed; "
+            "%zu articles added, %zu removed%s; %.1f MB in %.2f s (%.1f MB/s)%s\n",
+            st.files_seen, st.files_indexed, st.files_unchanged, st.files_removed,
+            st.files_failed, st.articles_added, st.articles_removed,
+            st.articles_refiled ? ", re-filed under new topics" : "", mb, st.seconds,
+            st.seconds > 0 ? mb / st.seconds : 0.0,
+            st.warnings ? "; see warnings above" : "");
+    return st.files_failed ? 3 : 0;
+}
 int cli_mount(int argc, char **argv) { fprintf(stderr, "not yet\n"); return 1; }
 int cli_search(int argc, char **argv) { fprintf(stderr, "not yet\n"); return 1; }
 int cli_explain(int argc, char **argv) { fprintf(stderr, "not yet\n"); return 1; }

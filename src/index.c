@@ -1,0 +1,178 @@
+/* index.c - open the SQLite index and create or check its schema (the
+ * schema itself is documented in index.h). Writing is in ingest.c. */
+#include "index.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tokenizer.h"
+
+static const char *schema_sql[] = {
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS sources("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " path TEXT NOT NULL UNIQUE,"
+    " issue TEXT NOT NULL UNIQUE,"
+    " size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT NOT NULL,"
+    " encoding TEXT, n_bad INTEGER NOT NULL DEFAULT 0, first_bad INTEGER,"
+    " date TEXT, date_source TEXT, date_confidence REAL,"
+    " n_articles INTEGER NOT NULL DEFAULT 0, text_bytes INTEGER NOT NULL DEFAULT 0,"
+    " indexed_at INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS articles("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " source_id INTEGER NOT NULL,"
+    " seq INTEGER NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " name TEXT NOT NULL,"
+    " vname TEXT NOT NULL,"
+    " title TEXT NOT NULL, pretitle TEXT, subtitle TEXT, byline TEXT,"
+    " headline TEXT NOT NULL,"
+    " lead_off INTEGER NOT NULL DEFAULT 0, lead_len INTEGER NOT NULL DEFAULT 0,"
+    " blocks TEXT NOT NULL,"
+    " date TEXT, date_source TEXT,"
+    " mtime INTEGER NOT NULL,"
+    " region INTEGER NOT NULL DEFAULT 0,"
+    " ntopics INTEGER NOT NULL DEFAULT 0,"
+    " size INTEGER NOT NULL,"
+    " text TEXT NOT NULL)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS articles_by_source ON articles(source_id, seq)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS articles_by_vname ON articles(vname)",
+    "CREATE INDEX IF NOT EXISTS articles_by_region ON articles(region, id)",
+    "CREATE INDEX IF NOT EXISTS articles_by_date ON articles(date)",
+    "CREATE TABLE IF NOT EXISTS places(code INTEGER NOT NULL, article_id INTEGER NOT NULL,"
+    " count INTEGER NOT NULL, PRIMARY KEY(code, article_id)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS places_by_article ON places(article_id)",
+    "CREATE TABLE IF NOT EXISTS topics(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+    "CREATE TABLE IF NOT EXISTS article_topics(topic_id INTEGER NOT NULL,"
+    " article_id INTEGER NOT NULL, rank INTEGER NOT NULL, score REAL NOT NULL,"
+    " PRIMARY KEY(topic_id, article_id)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS article_topics_by_article ON article_topics(article_id)",
+    "CREATE TABLE IF NOT EXISTS article_explain(article_id INTEGER PRIMARY KEY,"
+    " region TEXT, topics TEXT)",
+    "CREATE TABLE IF NOT EXISTS region_counts(code INTEGER PRIMARY KEY,"
+    " direct INTEGER NOT NULL, total INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS saved_queries(name TEXT PRIMARY KEY, created INTEGER NOT NULL)"
+    " WITHOUT ROWID",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(headline, text, content='articles',"
+    " content_rowid='id', " NFS_FTS_OPTIONS ")",
+    "CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN"
+    " INSERT INTO fts(rowid, headline, text) VALUES (new.id, new.headline, new.text); END",
+    "CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN"
+    " INSERT INTO fts(fts, rowid, headline, text) VALUES('delete', old.id, old.headline, old.text);"
+    " DELETE FROM places WHERE article_id = old.id;"
+    " DELETE FROM article_topics WHERE article_id = old.id;"
+    " DELETE FROM article_explain WHERE article_id = old.id; END",
+};
+
+static int exec(sqlite3 *db, const char *sql, nfs_err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        nfs_err_set(err, "%s", msg ? msg : sqlite3_errmsg(db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int create_schema(sqlite3 *db, nfs_err *err)
+{
+    nfs_err inner;
+    if (exec(db, "BEGIN IMMEDIATE", &inner) != 0)
+        return nfs_err_set(err, "cannot lock the index: %s", inner.msg);
+    for (size_t i = 0; i < NFS_ARRAY_LEN(schema_sql); i++) {
+        if (exec(db, schema_sql[i], &inner) != 0) {
+            exec(db, "ROLLBACK", NULL);
+            return nfs_err_set(err, "cannot create the schema: %s", inner.msg);
+        }
+    }
+    char sql[128];
+    snprintf(sql, sizeof sql,
+             "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', %d),"
+             " ('generation', 0)",
+             NFS_SCHEMA_VERSION);
+    if (exec(db, sql, &inner) != 0 || exec(db, "COMMIT", &inner) != 0) {
+        exec(db, "ROLLBACK", NULL);
+        return nfs_err_set(err, "cannot create the schema: %s", inner.msg);
+    }
+    return 0;
+}
+
+static int64_t meta_int(sqlite3 *db, const char *key, int64_t dflt)
+{
+    sqlite3_stmt *st;
+    int64_t v = dflt;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
+        return dflt;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int64_t index_generation(sqlite3 *db)
+{
+    return meta_int(db, "generation", 0);
+}
+
+int index_open_db(const char *path, int readonly, sqlite3 **out, nfs_err *err)
+{
+    *out = NULL;
+    sqlite3 *db = NULL;
+    int flags = readonly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    flags |= SQLITE_OPEN_NOMUTEX; /* each connection is used by one thread at a time */
+    int rc = sqlite3_open_v2(path, &db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        nfs_err_set(err, "%s: cannot open the index: %s", path,
+                    db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return -1;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, 10000);
+    nfs_err inner;
+    if (nfs_tokenizer_register(db, &inner) != 0) {
+        nfs_err_set(err, "%s: %s", path, inner.msg);
+        sqlite3_close(db);
+        return -1;
+    }
+    if (!readonly) {
+        /* page_size only takes effect on a new database (before any table) */
+        if (exec(db, "PRAGMA page_size = 16384", &inner) != 0 ||
+            exec(db, "PRAGMA journal_mode = WAL", &inner) != 0 ||
+            exec(db, "PRAGMA synchronous = NORMAL", &inner) != 0 ||
+            create_schema(db, &inner) != 0) {
+            nfs_err_set(err, "%s: %s", path, inner.msg);
+            sqlite3_close(db);
+            return -1;
+        }
+    } else {
+        exec(db, "PRAGMA query_only = 1", NULL);
+    }
+    /* Is this a newsfs index of a version we understand? */
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
+                           NULL) != SQLITE_OK) {
+        nfs_err_set(err, "%s: not a newsfs index (%s)", path, sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return -1;
+    }
+    int version = -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (version != NFS_SCHEMA_VERSION) {
+        nfs_err_set(err, "%s: index schema version %d, this newsfs reads version %d (re-create it "
+                    "with newsfs index)", path, version, NFS_SCHEMA_VERSION);
+        sqlite3_close(db);
+        return -1;
+    }
+    /* A small page cache per connection: the kernel caches the file, and the
+     * daemon's memory must stay flat however large the index (no mmap
+     * either: mapped pages would count in the daemon's RSS). */
+    exec(db, "PRAGMA cache_size = -4000", NULL);
+    *out = db;
+    return 0;
+}

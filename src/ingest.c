@@ -1,0 +1,908 @@
+/* ingest.c - bring the index up to date with a corpus folder (index.h):
+ * scan, and for each new or changed file decode -> segment -> enrich ->
+ * write; drop removed files; re-file stored articles when the taxonomy
+ * changed. Files are written in batches, one transaction per batch, each
+ * holding whole issues: a reader (the mount) sees every issue wholly old or
+ * wholly new, and a crash leaves the last committed state. */
+#include "index.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "article.h"
+#include "decode.h"
+#include "gazetteer.h"
+#include "names.h"
+#include "segment.h"
+#include "topics.h"
+
+/* A batch is committed after this many files or this many seconds. */
+#define BATCH_FILES 256
+#define BATCH_SECONDS 2.0
+/* Corpus folders nest at most this deep. */
+#define MAX_DEPTH 64
+
+typedef struct {
+    char *rel;  /* path relative to the corpus folder */
+    char *abs;
+    int64_t size;
+    int64_t mtime_ns;
+} corpus_file;
+
+typedef struct {
+    corpus_file *files;
+    size_t n, cap;
+    struct visited {
+        dev_t dev;
+        ino_t ino;
+    } *seen; /* directories visited, against symlink loops */
+    size_t n_seen, cap_seen;
+    size_t problems;
+} corpus_scan;
+
+static int name_is_txt(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 4 && strcasecmp(name + n - 4, ".txt") == 0;
+}
+
+static int cmp_files(const void *a, const void *b)
+{
+    return strcmp(((const corpus_file *)a)->rel, ((const corpus_file *)b)->rel);
+}
+
+static void scan_dir(corpus_scan *sc, const char *abs, const char *rel, int depth)
+{
+    struct stat dst;
+    if (stat(abs, &dst) != 0) {
+        fprintf(stderr, "newsfs index: %s: %s (skipped)\n", abs, strerror(errno));
+        sc->problems++;
+        return;
+    }
+    for (size_t i = 0; i < sc->n_seen; i++)
+        if (sc->seen[i].dev == dst.st_dev && sc->seen[i].ino == dst.st_ino) {
+            fprintf(stderr, "newsfs index: %s: directory already visited (symlink loop?), skipped\n",
+                    abs);
+            sc->problems++;
+            return;
+        }
+    if (depth > MAX_DEPTH) {
+        fprintf(stderr, "newsfs index: %s: nested too deep, skipped\n", abs);
+        sc->problems++;
+        return;
+    }
+    struct visited v = {dst.st_dev, dst.st_ino};
+    NFS_VEC_PUSH(sc->seen, sc->n_seen, sc->cap_seen, v);
+
+    DIR *d = opendir(abs);
+    if (!d) {
+        fprintf(stderr, "newsfs index: %s: %s (skipped)\n", abs, strerror(errno));
+        sc->problems++;
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue; /* ., .., hidden files */
+        strbuf a = {0}, r = {0};
+        sb_printf(&a, "%s/%s", abs, e->d_name);
+        if (*rel)
+            sb_printf(&r, "%s/%s", rel, e->d_name);
+        else
+            sb_puts(&r, e->d_name);
+        struct stat st;
+        if (stat(a.s, &st) != 0) {
+            fprintf(stderr, "newsfs index: %s: %s (skipped)\n", a.s, strerror(errno));
+            sc->problems++;
+        } else if (S_ISDIR(st.st_mode)) {
+            scan_dir(sc, a.s, r.s, depth + 1);
+        } else if (S_ISREG(st.st_mode) && name_is_txt(e->d_name)) {
+            corpus_file f = {sb_steal(&r), sb_steal(&a), (int64_t)st.st_size,
+                             (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec};
+            NFS_VEC_PUSH(sc->files, sc->n, sc->cap, f);
+        }
+        sb_free(&a);
+        sb_free(&r);
+    }
+    closedir(d);
+}
+
+static void scan_free(corpus_scan *sc)
+{
+    for (size_t i = 0; i < sc->n; i++) {
+        free(sc->files[i].rel);
+        free(sc->files[i].abs);
+    }
+    free(sc->files);
+    free(sc->seen);
+}
+
+/* ---- the writer: prepared statements and helpers over one connection ---- */
+
+enum {
+    ST_SOURCE_GET,
+    ST_SOURCE_INSERT,
+    ST_SOURCE_UPDATE,
+    ST_SOURCE_TOUCH,
+    ST_SOURCE_DELETE,
+    ST_SOURCE_ALL,
+    ST_ARTICLE_REGIONS,
+    ST_ARTICLES_DELETE,
+    ST_ARTICLE_INSERT,
+    ST_PLACE_INSERT,
+    ST_TOPIC_INSERT,
+    ST_EXPLAIN_UPSERT,
+    ST_REGION_ADD,
+    ST_GENERATION_BUMP,
+    ST_COUNT
+};
+
+static const char *writer_sql[ST_COUNT] = {
+    [ST_SOURCE_GET] = "SELECT id, size, mtime_ns, hash FROM sources WHERE path = ?",
+    [ST_SOURCE_INSERT] =
+        "INSERT INTO sources(path, issue, size, mtime_ns, hash, encoding, n_bad, first_bad,"
+        " date, date_source, date_confidence, n_articles, text_bytes, indexed_at)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_SOURCE_UPDATE] =
+        "UPDATE sources SET size=?, mtime_ns=?, hash=?, encoding=?, n_bad=?, first_bad=?,"
+        " date=?, date_source=?, date_confidence=?, n_articles=?, text_bytes=?, indexed_at=?"
+        " WHERE id=?",
+    [ST_SOURCE_TOUCH] = "UPDATE sources SET size=?, mtime_ns=? WHERE id=?",
+    [ST_SOURCE_DELETE] = "DELETE FROM sources WHERE id = ?",
+    [ST_SOURCE_ALL] = "SELECT id, path FROM sources",
+    [ST_ARTICLE_REGIONS] = "SELECT region FROM articles WHERE source_id = ?",
+    [ST_ARTICLES_DELETE] = "DELETE FROM articles WHERE source_id = ?",
+    [ST_ARTICLE_INSERT] =
+        "INSERT INTO articles(source_id, seq, kind, name, vname, title, pretitle, subtitle,"
+        " byline, headline, lead_off, lead_len, blocks, date, date_source, mtime, region,"
+        " ntopics, size, text) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_PLACE_INSERT] = "INSERT OR REPLACE INTO places(code, article_id, count) VALUES(?,?,?)",
+    [ST_TOPIC_INSERT] =
+        "INSERT OR REPLACE INTO article_topics(topic_id, article_id, rank, score) VALUES(?,?,?,?)",
+    [ST_EXPLAIN_UPSERT] =
+        "INSERT INTO article_explain(article_id, region, topics) VALUES(?1,?2,?3)"
+        " ON CONFLICT(article_id) DO UPDATE SET region = coalesce(?2, region),"
+        " topics = coalesce(?3, topics)",
+    [ST_REGION_ADD] =
+        "INSERT INTO region_counts(code, direct, total) VALUES(?1, ?2, ?3)"
+        " ON CONFLICT(code) DO UPDATE SET direct = direct + ?2, total = total + ?3",
+    [ST_GENERATION_BUMP] =
+        "UPDATE meta SET value = value + 1 WHERE key = 'generation'",
+};
+
+typedef struct {
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT];
+    const gazetteer *gaz;
+    const taxonomy *tax;
+    const index_options *opt;
+    index_stats *stats;
+    int in_tx;
+    int changed; /* this transaction changed something */
+} writer;
+
+static int db_fail(writer *w, nfs_err *err, const char *what)
+{
+    return nfs_err_set(err, "index write failed (%s): %s", what, sqlite3_errmsg(w->db));
+}
+
+static int exec_sql(sqlite3 *db, const char *sql, nfs_err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        nfs_err_set(err, "%s: %s", sql, msg ? msg : sqlite3_errmsg(db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* Step a write statement to completion and reset it. */
+static int step_done(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static int tx_begin(writer *w, nfs_err *err)
+{
+    if (w->in_tx)
+        return 0;
+    if (exec_sql(w->db, "BEGIN IMMEDIATE", err) != 0)
+        return -1;
+    w->in_tx = 1;
+    w->changed = 0;
+    return 0;
+}
+
+static int tx_commit(writer *w, nfs_err *err)
+{
+    if (!w->in_tx)
+        return 0;
+    if (w->changed && step_done(w->st[ST_GENERATION_BUMP]) != 0) {
+        db_fail(w, err, "generation");
+        exec_sql(w->db, "ROLLBACK", NULL);
+        w->in_tx = 0;
+        return -1;
+    }
+    if (exec_sql(w->db, "COMMIT", err) != 0) {
+        exec_sql(w->db, "ROLLBACK", NULL);
+        w->in_tx = 0;
+        return -1;
+    }
+    w->in_tx = 0;
+    return 0;
+}
+
+/* Add delta articles filed at code to region_counts (direct at code, total
+ * at code and every ancestor). */
+static int region_count_add(writer *w, uint32_t code, int delta)
+{
+    sqlite3_stmt *st = w->st[ST_REGION_ADD];
+    int first = 1;
+    for (uint32_t c = code;; c = gaz_parent(w->gaz, c)) {
+        sqlite3_bind_int64(st, 1, c);
+        sqlite3_bind_int(st, 2, first ? delta : 0);
+        sqlite3_bind_int(st, 3, delta);
+        if (step_done(st) != 0)
+            return -1;
+        first = 0;
+        if (c == 0)
+            break;
+    }
+    return 0;
+}
+
+/* Remove the articles of a source (counts first, then rows; the delete
+ * trigger keeps fts, places, topics in step). */
+static int delete_articles(writer *w, int64_t source_id, nfs_err *err)
+{
+    sqlite3_stmt *st = w->st[ST_ARTICLE_REGIONS];
+    sqlite3_bind_int64(st, 1, source_id);
+    uint32_t *codes = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        NFS_VEC_PUSH(codes, n, cap, (uint32_t)sqlite3_column_int64(st, 0));
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        free(codes);
+        return db_fail(w, err, "read old articles");
+    }
+    for (size_t i = 0; i < n; i++)
+        if (region_count_add(w, codes[i], -1) != 0) {
+            free(codes);
+            return db_fail(w, err, "region counts");
+        }
+    free(codes);
+    sqlite3_bind_int64(w->st[ST_ARTICLES_DELETE], 1, source_id);
+    if (step_done(w->st[ST_ARTICLES_DELETE]) != 0)
+        return db_fail(w, err, "delete old articles");
+    w->stats->articles_removed += n;
+    if (n)
+        w->changed = 1;
+    return 0;
+}
+
+/* Blocks as ranges: "0-10,57-59". */
+static void format_blocks(const int *b, size_t n, strbuf *sb)
+{
+    sb_clear(sb);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && b[j + 1] == b[j] + 1)
+            j++;
+        if (sb->len)
+            sb_putc(sb, ',');
+        if (j > i)
+            sb_printf(sb, "%d-%d", b[i], b[j]);
+        else
+            sb_printf(sb, "%d", b[i]);
+        i = j + 1;
+    }
+}
+
+/* Store topics (and the explanation) of one article. Returns the count. */
+static int store_topics(writer *w, int64_t article_id, const topic_result *tr)
+{
+    for (int k = 0; k < tr->n; k++) {
+        sqlite3_stmt *st = w->st[ST_TOPIC_INSERT];
+        sqlite3_bind_int(st, 1, tr->picks[k].topic + 1);
+        sqlite3_bind_int64(st, 2, article_id);
+        sqlite3_bind_int(st, 3, k);
+        sqlite3_bind_double(st, 4, tr->picks[k].score);
+        if (step_done(st) != 0)
+            return -1;
+    }
+    return tr->n;
+}
+
+static int store_explain(writer *w, int64_t article_id, const char *region, const char *topics)
+{
+    sqlite3_stmt *st = w->st[ST_EXPLAIN_UPSERT];
+    sqlite3_bind_int64(st, 1, article_id);
+    bind_text_or_null(st, 2, region);
+    bind_text_or_null(st, 3, topics);
+    return step_done(st);
+}
+
+/* Insert one segmented article with its enrichment. */
+static int insert_article(writer *w, int64_t source_id, const char *issue, int64_t mtime,
+                          int seq, int n_in_issue, const seg_article *a, nfs_err *err)
+{
+    strbuf headline = {0}, blocks = {0};
+    article_view v;
+    article_view_from_seg(a, &v, &headline);
+    gaz_result gr;
+    topic_result tr;
+    gaz_locate(w->gaz, &v, &gr);
+    topics_classify(w->tax, &v, &tr);
+    format_blocks(a->blocks, a->n_blocks, &blocks);
+
+    const char *date = NULL; /* publication dates: see dates.h */
+    char *name = names_issue_entry(seq, n_in_issue, a->title);
+    char *vname = names_view_entry(date, issue, seq, a->title, NULL);
+    size_t lead_off = 0, lead_len = 0;
+    if (a->lead && *a->lead) {
+        const char *p = strstr(a->text, a->lead);
+        if (p) {
+            lead_off = (size_t)(p - a->text);
+            lead_len = strlen(a->lead);
+        }
+    }
+    int rc = -1;
+    int64_t id = 0;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        sqlite3_stmt *st = w->st[ST_ARTICLE_INSERT];
+        int i = 1;
+        sqlite3_bind_int64(st, i++, source_id);
+        sqlite3_bind_int(st, i++, seq);
+        sqlite3_bind_text(st, i++, art_kind_name(a->kind), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, i++, name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, i++, vname, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, i++, a->title, -1, SQLITE_STATIC);
+        bind_text_or_null(st, i++, a->pretitle);
+        bind_text_or_null(st, i++, a->subtitle);
+        bind_text_or_null(st, i++, a->byline);
+        sqlite3_bind_text(st, i++, headline.s ? headline.s : a->title, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, i++, (int64_t)lead_off);
+        sqlite3_bind_int64(st, i++, (int64_t)lead_len);
+        sqlite3_bind_text(st, i++, blocks.s ? blocks.s : "", -1, SQLITE_STATIC);
+        bind_text_or_null(st, i++, date);
+        bind_text_or_null(st, i++, NULL);
+        sqlite3_bind_int64(st, i++, mtime);
+        sqlite3_bind_int64(st, i++, gr.main);
+        sqlite3_bind_int(st, i++, tr.n);
+        sqlite3_bind_int64(st, i++, (int64_t)a->text_len);
+        sqlite3_bind_text(st, i++, a->text, (int)a->text_len, SQLITE_STATIC);
+        int step = sqlite3_step(st);
+        int ext = sqlite3_extended_errcode(w->db);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if (step == SQLITE_DONE) {
+            id = sqlite3_last_insert_rowid(w->db);
+            rc = 0;
+            break;
+        }
+        if (ext == SQLITE_CONSTRAINT_UNIQUE && attempt == 0) {
+            /* the same date and title elsewhere: say which issue this is */
+            char dis[512];
+            snprintf(dis, sizeof dis, "%s %02d", issue, seq);
+            free(vname);
+            vname = names_view_entry(date, issue, seq, a->title, dis);
+            continue;
+        }
+        db_fail(w, err, "insert article");
+        break;
+    }
+    if (rc == 0) {
+        for (size_t k = 0; k < gr.n_hits && rc == 0; k++) {
+            sqlite3_stmt *st = w->st[ST_PLACE_INSERT];
+            sqlite3_bind_int64(st, 1, gr.hits[k].code);
+            sqlite3_bind_int64(st, 2, id);
+            sqlite3_bind_int64(st, 3, gr.hits[k].count);
+            if (step_done(st) != 0)
+                rc = db_fail(w, err, "insert place");
+        }
+        if (rc == 0 && store_topics(w, id, &tr) < 0)
+            rc = db_fail(w, err, "insert topics");
+        if (rc == 0 && store_explain(w, id, gr.explain, tr.explain) != 0)
+            rc = db_fail(w, err, "insert explanation");
+        if (rc == 0 && region_count_add(w, gr.main, 1) != 0)
+            rc = db_fail(w, err, "region counts");
+    }
+    free(name);
+    free(vname);
+    gaz_result_free(&gr);
+    topic_result_free(&tr);
+    sb_free(&headline);
+    sb_free(&blocks);
+    if (rc == 0)
+        w->stats->articles_added++;
+    return rc;
+}
+
+/* FNV-1a, 64 bits, as 16 hex digits: cheap change detection. */
+static void content_hash(const unsigned char *d, size_t n, char out[17])
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= d[i];
+        h *= 0x100000001b3ULL;
+    }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/* Read a whole file; retry when it changes while being read. */
+static int read_file(const corpus_file *f, unsigned char **data, size_t *len, int64_t *mtime_ns,
+                     nfs_err *err)
+{
+    for (int attempt = 0; attempt < 3; attempt++) {
+        int fd = open(f->abs, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return nfs_err_set(err, "%s: %s", f->abs, strerror(errno));
+        struct stat before, after;
+        if (fstat(fd, &before) != 0) {
+            int e = errno;
+            close(fd);
+            return nfs_err_set(err, "%s: %s", f->abs, strerror(e));
+        }
+        size_t cap = (size_t)before.st_size + 1, n = 0;
+        unsigned char *buf = nfs_xmalloc(cap);
+        for (;;) {
+            if (n == cap) {
+                cap *= 2;
+                buf = nfs_xrealloc(buf, cap);
+            }
+            ssize_t r = read(fd, buf + n, cap - n);
+            if (r < 0) {
+                if (errno == EINTR)
+                    continue;
+                int e = errno;
+                free(buf);
+                close(fd);
+                return nfs_err_set(err, "%s: read error: %s", f->abs, strerror(e));
+            }
+            if (r == 0)
+                break;
+            n += (size_t)r;
+        }
+        int stat_ok = fstat(fd, &after) == 0;
+        close(fd);
+        if (stat_ok && after.st_size == before.st_size &&
+            after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
+            after.st_mtim.tv_nsec == before.st_mtim.tv_nsec && (off_t)n == after.st_size) {
+            *data = buf;
+            *len = n;
+            *mtime_ns = (int64_t)after.st_mtim.tv_sec * 1000000000 + after.st_mtim.tv_nsec;
+            return 0;
+        }
+        free(buf);
+        if (attempt < 2) {
+            struct timespec pause = {0, 100 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+        }
+    }
+    return nfs_err_set(err, "%s: kept changing while being read; try again later", f->abs);
+}
+
+/* Index one new or changed file in the current transaction. */
+static int index_file(writer *w, const corpus_file *f, int64_t source_id, const char *old_hash,
+                      nfs_err *err)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int64_t mtime_ns = f->mtime_ns;
+    nfs_err ferr;
+    if (read_file(f, &data, &len, &mtime_ns, &ferr) != 0) {
+        fprintf(stderr, "newsfs index: %s (skipped, the index keeps what it had)\n", ferr.msg);
+        w->stats->files_failed++;
+        return 0;
+    }
+    w->stats->bytes_read += len;
+    char hash[17];
+    content_hash(data, len, hash);
+    if (source_id && old_hash && strcmp(hash, old_hash) == 0 && !w->opt->force) {
+        /* touched, not changed */
+        sqlite3_stmt *st = w->st[ST_SOURCE_TOUCH];
+        sqlite3_bind_int64(st, 1, (int64_t)len);
+        sqlite3_bind_int64(st, 2, mtime_ns);
+        sqlite3_bind_int64(st, 3, source_id);
+        free(data);
+        w->stats->files_unchanged++;
+        return step_done(st) == 0 ? 0 : db_fail(w, err, "update source");
+    }
+    decoded_text d;
+    if (decode_buffer(data, len, &d, &ferr) != 0) {
+        fprintf(stderr, "newsfs index: %s: %s (skipped)\n", f->abs, ferr.msg);
+        free(data);
+        w->stats->files_failed++;
+        return 0;
+    }
+    free(data);
+    if (d.n_bad) {
+        fprintf(stderr,
+                "newsfs index: warning: %s: %zu undecodable byte sequence(s) read as %s, the first "
+                "at byte offset %zu; replaced by U+FFFD\n",
+                f->abs, d.n_bad, d.encoding, d.first_bad);
+        w->stats->warnings++;
+    }
+    seg_result seg;
+    segment_page(d.text, d.len, &seg);
+
+    char *issue = names_issue_dir(f->rel);
+    int64_t now = (int64_t)time(NULL);
+    int rc = 0;
+    if (source_id) {
+        if (delete_articles(w, source_id, err) != 0)
+            rc = -1;
+        sqlite3_stmt *st = w->st[ST_SOURCE_UPDATE];
+        int i = 1;
+        sqlite3_bind_int64(st, i++, (int64_t)len);
+        sqlite3_bind_int64(st, i++, mtime_ns);
+        sqlite3_bind_text(st, i++, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, i++, d.encoding, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, i++, (int64_t)d.n_bad);
+        if (d.n_bad)
+            sqlite3_bind_int64(st, i++, (int64_t)d.first_bad);
+        else
+            sqlite3_bind_null(st, i++);
+        sqlite3_bind_null(st, i++); /* date */
+        sqlite3_bind_null(st, i++);
+        sqlite3_bind_null(st, i++);
+        sqlite3_bind_int64(st, i++, (int64_t)seg.n_articles);
+        sqlite3_bind_int64(st, i++, (int64_t)d.len);
+        sqlite3_bind_int64(st, i++, now);
+        sqlite3_bind_int64(st, i++, source_id);
+        if (rc == 0 && step_done(st) != 0)
+            rc = db_fail(w, err, "update source");
+    } else {
+        /* a new issue; its directory name must be unique */
+        for (int attempt = 0; rc == 0; attempt++) {
+            sqlite3_stmt *st = w->st[ST_SOURCE_INSERT];
+            int i = 1;
+            sqlite3_bind_text(st, i++, f->rel, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, i++, issue, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, i++, (int64_t)len);
+            sqlite3_bind_int64(st, i++, mtime_ns);
+            sqlite3_bind_text(st, i++, hash, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, i++, d.encoding, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, i++, (int64_t)d.n_bad);
+            if (d.n_bad)
+                sqlite3_bind_int64(st, i++, (int64_t)d.first_bad);
+            else
+                sqlite3_bind_null(st, i++);
+            sqlite3_bind_null(st, i++);
+            sqlite3_bind_null(st, i++);
+            sqlite3_bind_null(st, i++);
+            sqlite3_bind_int64(st, i++, (int64_t)seg.n_articles);
+            sqlite3_bind_int64(st, i++, (int64_t)d.len);
+            sqlite3_bind_int64(st, i++, now);
+            int step = sqlite3_step(st);
+            int ext = sqlite3_extended_errcode(w->db);
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            if (step == SQLITE_DONE) {
+                source_id = sqlite3_last_insert_rowid(w->db);
+                break;
+            }
+            if (ext == SQLITE_CONSTRAINT_UNIQUE && attempt < 100) {
+                free(issue);
+                char *base = names_issue_dir(f->rel);
+                char suffix[32];
+                snprintf(suffix, sizeof suffix, " (%d)", attempt + 2);
+                issue = names_make(base, "", suffix);
+                free(base);
+                continue;
+            }
+            rc = db_fail(w, err, "insert source");
+        }
+    }
+    int64_t mtime = mtime_ns / 1000000000;
+    for (size_t k = 0; rc == 0 && k < seg.n_articles; k++)
+        rc = insert_article(w, source_id, issue, mtime, (int)k + 1, (int)seg.n_articles,
+                            &seg.articles[k], err);
+    if (rc == 0) {
+        w->changed = 1;
+        w->stats->files_indexed++;
+    }
+    free(issue);
+    seg_result_free(&seg);
+    decoded_text_free(&d);
+    return rc;
+}
+
+/* ---- taxonomy: store it, re-file articles when it changed ---- */
+
+static char *meta_text(sqlite3 *db, const char *key)
+{
+    sqlite3_stmt *st;
+    char *v = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        v = nfs_xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int meta_set(sqlite3 *db, const char *key, const char *value)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Choose the taxonomy: the --topics file, else the one stored in the index
+ * (a user's file given earlier), else the built-in default. *origin tells
+ * which ("default" or the file name) for meta. */
+static int load_taxonomy(sqlite3 *db, const index_options *opt, taxonomy **tax, nfs_err *err)
+{
+    if (opt->topics_file)
+        return taxonomy_load_file(opt->topics_file, tax, err);
+    char *origin = meta_text(db, "taxonomy_origin");
+    char *text = meta_text(db, "taxonomy");
+    int rc;
+    if (origin && strcmp(origin, "default") != 0 && text)
+        rc = taxonomy_parse(text, strlen(text), origin, tax, err);
+    else
+        rc = taxonomy_default(tax, err);
+    free(origin);
+    free(text);
+    return rc;
+}
+
+/* Rebuild the topics table and re-classify every stored article. */
+static int refile_topics(writer *w, const char *origin, nfs_err *err)
+{
+    if (exec_sql(w->db, "DELETE FROM topics", err) != 0 ||
+        exec_sql(w->db, "DELETE FROM article_topics", err) != 0)
+        return -1;
+    sqlite3_stmt *ins;
+    if (sqlite3_prepare_v2(w->db, "INSERT INTO topics(id, name) VALUES(?, ?)", -1, &ins, NULL) !=
+        SQLITE_OK)
+        return db_fail(w, err, "topics");
+    for (size_t i = 0; i < taxonomy_size(w->tax); i++) {
+        sqlite3_bind_int64(ins, 1, (int64_t)i + 1);
+        sqlite3_bind_text(ins, 2, taxonomy_topic_name(w->tax, i), -1, SQLITE_STATIC);
+        if (step_done(ins) != 0) {
+            sqlite3_finalize(ins);
+            return db_fail(w, err, "topics");
+        }
+    }
+    sqlite3_finalize(ins);
+    if (meta_set(w->db, "taxonomy", taxonomy_text(w->tax)) != 0 ||
+        meta_set(w->db, "taxonomy_origin", origin) != 0)
+        return db_fail(w, err, "meta");
+
+    sqlite3_stmt *sel, *upd;
+    if (sqlite3_prepare_v2(w->db,
+                           "SELECT id, title, headline, byline, lead_off, lead_len, text"
+                           " FROM articles",
+                           -1, &sel, NULL) != SQLITE_OK)
+        return db_fail(w, err, "read articles");
+    if (sqlite3_prepare_v2(w->db, "UPDATE articles SET ntopics = ? WHERE id = ?", -1, &upd,
+                           NULL) != SQLITE_OK) {
+        sqlite3_finalize(sel);
+        return db_fail(w, err, "update articles");
+    }
+    int rc = 0, step;
+    strbuf lead = {0};
+    while (rc == 0 && (step = sqlite3_step(sel)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(sel, 0);
+        const char *text = (const char *)sqlite3_column_text(sel, 6);
+        size_t text_len = (size_t)sqlite3_column_bytes(sel, 6);
+        size_t lo = (size_t)sqlite3_column_int64(sel, 4), ll = (size_t)sqlite3_column_int64(sel, 5);
+        sb_clear(&lead);
+        if (lo + ll <= text_len)
+            sb_append(&lead, text + lo, ll);
+        article_view v = {
+            .title = (const char *)sqlite3_column_text(sel, 1),
+            .headline = (const char *)sqlite3_column_text(sel, 2),
+            .byline = sqlite3_column_type(sel, 3) == SQLITE_NULL
+                          ? ""
+                          : (const char *)sqlite3_column_text(sel, 3),
+            .lead = lead.s ? lead.s : "",
+            .text = text,
+            .text_len = text_len,
+        };
+        topic_result tr;
+        topics_classify(w->tax, &v, &tr);
+        if (store_topics(w, id, &tr) < 0 || store_explain(w, id, NULL, tr.explain) != 0)
+            rc = db_fail(w, err, "store topics");
+        sqlite3_bind_int(upd, 1, tr.n);
+        sqlite3_bind_int64(upd, 2, id);
+        if (rc == 0 && step_done(upd) != 0)
+            rc = db_fail(w, err, "update articles");
+        topic_result_free(&tr);
+        w->stats->articles_refiled++;
+    }
+    sb_free(&lead);
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
+    w->changed = 1;
+    return rc;
+}
+
+/* ---- progress ---- */
+
+static void progress(const index_options *opt, const index_stats *s, size_t done, size_t total,
+                     double t0, int final)
+{
+    if (!opt->progress)
+        return;
+    static const double min_interval = 0.1;
+    static double last; /* only the CLI's single indexing thread prints */
+    double now = nfs_now();
+    if (!final && now - last < min_interval)
+        return;
+    last = now;
+    double secs = now - t0 > 1e-6 ? now - t0 : 1e-6;
+    fprintf(stderr, "\rindexing: %zu/%zu files, %zu articles, %.1f MB/s   ", done, total,
+            s->articles_added, (double)s->bytes_read / 1e6 / secs);
+    if (final)
+        fputc('\n', stderr);
+}
+
+/* ---- the whole run ---- */
+
+int index_update(const char *db_path, const char *corpus_dir, const index_options *opt,
+                 index_stats *stats, nfs_err *err)
+{
+    memset(stats, 0, sizeof *stats);
+    double t0 = nfs_now();
+    struct stat cst;
+    if (stat(corpus_dir, &cst) != 0)
+        return nfs_err_set(err, "%s: %s", corpus_dir, strerror(errno));
+    if (!S_ISDIR(cst.st_mode))
+        return nfs_err_set(err, "%s: not a directory", corpus_dir);
+
+    writer w = {.opt = opt, .stats = stats};
+    gazetteer *gaz = NULL;
+    taxonomy *tax = NULL;
+    corpus_scan sc = {0};
+    int rc = -1;
+    if (index_open_db(db_path, 0, &w.db, err) != 0)
+        return -1;
+    for (int i = 0; i < ST_COUNT; i++)
+        if (sqlite3_prepare_v3(w.db, writer_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &w.st[i],
+                               NULL) != SQLITE_OK) {
+            nfs_err_set(err, "%s: preparing statements: %s", db_path, sqlite3_errmsg(w.db));
+            goto out;
+        }
+    if (gaz_open(&gaz, err) != 0 || load_taxonomy(w.db, opt, &tax, err) != 0)
+        goto out;
+    w.gaz = gaz;
+    w.tax = tax;
+
+    /* re-file every stored article when the taxonomy changed */
+    {
+        char *stored = meta_text(w.db, "taxonomy");
+        const char *origin = opt->topics_file ? opt->topics_file : NULL;
+        char *stored_origin = meta_text(w.db, "taxonomy_origin");
+        if (!origin)
+            origin = stored_origin ? stored_origin : "default";
+        int changed = !stored || strcmp(stored, taxonomy_text(tax)) != 0;
+        free(stored);
+        if (changed) {
+            if (tx_begin(&w, err) != 0 || refile_topics(&w, origin, err) != 0 ||
+                tx_commit(&w, err) != 0) {
+                free(stored_origin);
+                goto out;
+            }
+        }
+        free(stored_origin);
+    }
+
+    scan_dir(&sc, corpus_dir, "", 0);
+    qsort(sc.files, sc.n, sizeof *sc.files, cmp_files);
+    stats->files_seen = sc.n;
+    stats->files_failed += sc.problems;
+
+    double batch_start = nfs_now();
+    size_t batch_files = 0;
+    for (size_t i = 0; i < sc.n; i++) {
+        const corpus_file *f = &sc.files[i];
+        sqlite3_stmt *get = w.st[ST_SOURCE_GET];
+        sqlite3_bind_text(get, 1, f->rel, -1, SQLITE_STATIC);
+        int64_t source_id = 0, size = -1, mtime_ns = -1;
+        char *old_hash = NULL;
+        if (sqlite3_step(get) == SQLITE_ROW) {
+            source_id = sqlite3_column_int64(get, 0);
+            size = sqlite3_column_int64(get, 1);
+            mtime_ns = sqlite3_column_int64(get, 2);
+            old_hash = nfs_xstrdup((const char *)sqlite3_column_text(get, 3));
+        }
+        sqlite3_reset(get);
+        if (source_id && size == f->size && mtime_ns == f->mtime_ns && !opt->force) {
+            stats->files_unchanged++;
+            free(old_hash);
+            progress(opt, stats, i + 1, sc.n, t0, 0);
+            continue;
+        }
+        if (tx_begin(&w, err) != 0 || index_file(&w, f, source_id, old_hash, err) != 0) {
+            free(old_hash);
+            goto out;
+        }
+        free(old_hash);
+        batch_files++;
+        if (batch_files >= BATCH_FILES || nfs_now() - batch_start > BATCH_SECONDS) {
+            if (tx_commit(&w, err) != 0)
+                goto out;
+            batch_files = 0;
+            batch_start = nfs_now();
+        }
+        progress(opt, stats, i + 1, sc.n, t0, 0);
+    }
+
+    /* drop what disappeared from the corpus */
+    {
+        sqlite3_stmt *all = w.st[ST_SOURCE_ALL];
+        int64_t *gone = NULL;
+        size_t n_gone = 0, cap = 0;
+        while (sqlite3_step(all) == SQLITE_ROW) {
+            const char *path = (const char *)sqlite3_column_text(all, 1);
+            corpus_file key = {.rel = (char *)path};
+            if (!bsearch(&key, sc.files, sc.n, sizeof *sc.files, cmp_files))
+                NFS_VEC_PUSH(gone, n_gone, cap, sqlite3_column_int64(all, 0));
+        }
+        sqlite3_reset(all);
+        for (size_t i = 0; i < n_gone; i++) {
+            if (tx_begin(&w, err) != 0 || delete_articles(&w, gone[i], err) != 0) {
+                free(gone);
+                goto out;
+            }
+            sqlite3_bind_int64(w.st[ST_SOURCE_DELETE], 1, gone[i]);
+            if (step_done(w.st[ST_SOURCE_DELETE]) != 0) {
+                db_fail(&w, err, "delete source");
+                free(gone);
+                goto out;
+            }
+            w.changed = 1;
+            stats->files_removed++;
+        }
+        free(gone);
+    }
+    if (tx_commit(&w, err) != 0)
+        goto out;
+    progress(opt, stats, sc.n, sc.n, t0, 1);
+    rc = 0;
+out:
+    if (w.in_tx)
+        exec_sql(w.db, "ROLLBACK", NULL);
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(w.st[i]);
+    if (rc == 0)
+        exec_sql(w.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+    sqlite3_close(w.db);
+    scan_free(&sc);
+    taxonomy_free(tax);
+    gaz_close(gaz);
+    stats->seconds = nfs_now() - t0;
+    return rc;
+}
