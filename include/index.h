@@ -23,7 +23,7 @@
  *   article_topics(topic_id, article_id, rank, score)   rank 0 = main topic
  *   article_explain(article_id, region, topics)         why (for xattrs/explain)
  *   region_counts(code, direct, total) articles filed exactly at / under code
- *   saved_queries(name PRIMARY KEY, created)            mkdir search/<q>
+ *   saved_queries(id, name UNIQUE, created)             mkdir search/<q>
  *   fts  FTS5(title, text) over articles (external content, kept in step
  *        by triggers), tokenizer "newsfs" (tokenizer.h)
  */

@@ -40,6 +40,8 @@ void search_query_free(search_query *q);
 typedef struct search_results search_results;
 
 int search_execute(sqlite3 *db, const search_query *q, search_results **out, nfs_err *err);
+/* How many articles match (all of them, not only the ranked ones). */
+uint64_t search_results_count(search_results *r);
 /* Article id at position pos: 1 found, 0 past the end, -1 error. */
 int search_results_get(search_results *r, uint64_t pos, int64_t *article_id);
 void search_results_free(search_results *r);

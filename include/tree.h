@@ -47,6 +47,8 @@ int tree_lookup(tree_conn *c, nfs_ino parent, const char *name, tree_attr *out);
 int tree_getattr(tree_conn *c, nfs_ino ino, tree_attr *out);
 /* The kernel forgot n references to ino (search directories are freed). */
 void tree_forget(tree *t, nfs_ino ino, uint64_t n);
+/* The kernel took a reference to ino without a lookup (readdirplus). */
+void tree_note_lookup(tree *t, nfs_ino ino);
 
 /* Directory listing. fill() gets each entry with its attributes and the
  * offset of the entry after it; it returns non-zero when it has no room,
@@ -75,11 +77,19 @@ ssize_t tree_listxattr(tree_conn *c, nfs_ino ino, char *buf, size_t size);
 int tree_mkdir(tree_conn *c, nfs_ino parent, const char *name, tree_attr *out);
 int tree_rmdir(tree_conn *c, nfs_ino parent, const char *name);
 
-/* Resolve an absolute path ("/issues/x/01 t.txt") by successive lookups. */
+/* Resolve an absolute path ("/issues/x/01 t.txt") by successive lookups.
+ * Like the kernel, it holds a reference to each search directory on the
+ * way (release with tree_forget when it matters; a short-lived CLI need not). */
 int tree_resolve(tree_conn *c, const char *path, tree_attr *out);
 
 /* Has the index changed since the last call (another process re-indexed)?
  * Returns 1 and refreshes what the tree caches when it has. */
 int tree_refresh(tree_conn *c);
+
+/* After a change: call fn for every directory whose listing may differ
+ * (issue directories re-indexed at or after since, a Unix time; region
+ * and topic directories), so that caches of them can be dropped. */
+void tree_changed_dirs(tree_conn *c, int64_t since, void (*fn)(void *ctx, nfs_ino dir),
+                       void *ctx);
 
 #endif

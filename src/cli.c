@@ -2,15 +2,21 @@
  * dispatcher and the overall usage text). */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "article.h"
 #include "decode.h"
 #include "gazetteer.h"
+#include "fsmount.h"
 #include "index.h"
+#include "search.h"
+#include "tree.h"
+#include "tree_internal.h"
 #include "segment.h"
 #include "topics.h"
 
@@ -75,10 +81,299 @@ int cli_index(int argc, char **argv)
             st.warnings ? "; see warnings above" : "");
     return st.files_failed ? 3 : 0;
 }
-int cli_mount(int argc, char **argv) { fprintf(stderr, "not yet\n"); return 1; }
-int cli_search(int argc, char **argv) { fprintf(stderr, "not yet\n"); return 1; }
-int cli_explain(int argc, char **argv) { fprintf(stderr, "not yet\n"); return 1; }
-int cli_tree(const char *cmd, int argc, char **argv) { fprintf(stderr, "not yet\n"); return 1; }
+static const char usage_mount[] =
+    "usage: newsfs mount DB MOUNTPOINT [-f] [-d] [-o OPTIONS]\n"
+    "Mount the index DB on MOUNTPOINT (read-only; mkdir under search/ saves\n"
+    "queries). Runs in the background unless -f; unmount with\n"
+    "  fusermount3 -u MOUNTPOINT\n"
+    "  -f          stay in the foreground, diagnostics on stderr (else syslog)\n"
+    "  -d          FUSE debug output (implies -f)\n"
+    "  -o OPTIONS  FUSE mount options, e.g. -o allow_other\n";
+
+int cli_mount(int argc, char **argv)
+{
+    fsmount_options opt = {0};
+    const char *pos[2] = {NULL, NULL};
+    int npos = 0;
+    strbuf fuse_opts = {0};
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(usage_mount, stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "-f")) {
+            opt.foreground = 1;
+        } else if (!strcmp(argv[i], "-d")) {
+            opt.debug = opt.foreground = 1;
+        } else if (!strcmp(argv[i], "-o")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "newsfs mount: -o needs options\n%s", usage_mount);
+                return 2;
+            }
+            sb_printf(&fuse_opts, "%s%s", fuse_opts.len ? "," : "", argv[++i]);
+        } else if (!strncmp(argv[i], "-o", 2)) {
+            sb_printf(&fuse_opts, "%s%s", fuse_opts.len ? "," : "", argv[i] + 2);
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            fprintf(stderr, "newsfs mount: unknown option '%s'\n%s", argv[i], usage_mount);
+            return 2;
+        } else if (npos < 2) {
+            pos[npos++] = argv[i];
+        } else {
+            fprintf(stderr, "newsfs mount: unexpected argument '%s'\n%s", argv[i], usage_mount);
+            return 2;
+        }
+    }
+    if (npos != 2) {
+        fputs(usage_mount, stderr);
+        sb_free(&fuse_opts);
+        return 2;
+    }
+    /* the daemon changes directory to /: give it absolute paths */
+    char *db = realpath(pos[0], NULL);
+    char *mnt = realpath(pos[1], NULL);
+    if (!db || !mnt) {
+        fprintf(stderr, "newsfs mount: %s: %s\n", !db ? pos[0] : pos[1], strerror(errno));
+        free(db);
+        free(mnt);
+        sb_free(&fuse_opts);
+        return 1;
+    }
+    opt.db_path = db;
+    opt.mountpoint = mnt;
+    opt.fuse_opts = fuse_opts.s;
+    nfs_err err;
+    int rc = fsmount_run(&opt, &err);
+    if (rc != 0)
+        fprintf(stderr, "newsfs mount: %s\n", err.msg);
+    free(db);
+    free(mnt);
+    sb_free(&fuse_opts);
+    return rc == 0 ? 0 : 1;
+}
+
+/* ---- reading the tree without mounting ---- */
+
+static const char usage_tree[] =
+    "usage: newsfs ls [-l] DB PATH | newsfs cat DB PATH | newsfs stat DB PATH\n"
+    "Read the virtual tree of the index DB without mounting it. PATH is a path\n"
+    "inside the mount, e.g. /issues, \"/search/劳模 工匠\", /regions/吉林省.\n";
+
+static int print_entry(void *ctx, const char *name, const tree_attr *a, uint64_t next)
+{
+    int long_format = *(int *)ctx;
+    if (long_format)
+        printf("%c %10llu %3u %12lld  %s\n", S_ISDIR(a->mode) ? 'd' : '-',
+               (unsigned long long)a->ino, a->nlink, (long long)a->size, name);
+    else if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
+        printf("%s\n", name);
+    return 0;
+}
+
+static int open_tree(const char *db, tree **t, tree_conn **c)
+{
+    nfs_err err;
+    if (tree_open(db, t, &err) != 0 || tree_conn_open(*t, c, &err) != 0) {
+        fprintf(stderr, "newsfs: %s\n", err.msg);
+        tree_close(*t);
+        *t = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int cli_tree(const char *cmd, int argc, char **argv)
+{
+    int long_format = 0, first = 1;
+    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        fputs(usage_tree, stdout);
+        return 0;
+    }
+    if (argc > 1 && !strcmp(argv[1], "-l")) {
+        long_format = 1;
+        first = 2;
+    }
+    if (argc - first != 2) {
+        fputs(usage_tree, stderr);
+        return 2;
+    }
+    tree *t;
+    tree_conn *c;
+    if (open_tree(argv[first], &t, &c) != 0)
+        return 1;
+    const char *path = argv[first + 1];
+    tree_attr a;
+    int rc = tree_resolve(c, path, &a);
+    int status = 0;
+    if (rc != 0) {
+        fprintf(stderr, "newsfs %s: %s: %s\n", cmd, path, strerror(-rc));
+        status = 1;
+    } else if (!strcmp(cmd, "ls")) {
+        if (S_ISDIR(a.mode)) {
+            tree_dir *d;
+            rc = tree_opendir(c, a.ino, &d);
+            if (rc == 0) {
+                rc = tree_readdir(c, d, 0, print_entry, &long_format);
+                tree_releasedir(d);
+            }
+            if (rc != 0) {
+                fprintf(stderr, "newsfs ls: %s: %s\n", path, strerror(-rc));
+                status = 1;
+            }
+        } else {
+            print_entry(&long_format, path, &a, 0);
+        }
+    } else if (!strcmp(cmd, "cat")) {
+        tree_file *f;
+        rc = tree_open_file(c, a.ino, &f);
+        if (rc != 0) {
+            fprintf(stderr, "newsfs cat: %s: %s\n", path, strerror(-rc));
+            status = 1;
+        } else {
+            char buf[65536];
+            ssize_t n;
+            uint64_t off = 0;
+            while ((n = tree_read(f, buf, sizeof buf, off)) > 0) {
+                fwrite(buf, 1, (size_t)n, stdout);
+                off += (uint64_t)n;
+            }
+            tree_release_file(f);
+        }
+    } else { /* stat */
+        printf("  File: %s\n  Size: %llu\tInode: %llu\tLinks: %u\t%s\n  Modify: %lld\n", path,
+               (unsigned long long)a.size, (unsigned long long)a.ino, a.nlink,
+               S_ISDIR(a.mode) ? "directory" : "regular file", (long long)a.mtime);
+        char names[4096];
+        ssize_t n = tree_listxattr(c, a.ino, names, sizeof names);
+        for (ssize_t i = 0; i < n; i += (ssize_t)strlen(names + i) + 1) {
+            char value[8192];
+            ssize_t v = tree_getxattr(c, a.ino, names + i, value, sizeof value - 1);
+            if (v >= 0) {
+                value[v] = '\0';
+                printf("  %s=%s\n", names + i, value);
+            }
+        }
+    }
+    tree_conn_close(c);
+    tree_close(t);
+    return status;
+}
+
+/* ---- search and explain ---- */
+
+static const char usage_search[] =
+    "usage: newsfs search DB QUERY... [--limit N]\n"
+    "Print the articles matching QUERY, best first: rank, path under issues/,\n"
+    "and the match in context in [ ]. Several QUERY arguments refine each\n"
+    "other like nested search directories. Query syntax: see newsfs --help.\n";
+
+int cli_search(int argc, char **argv)
+{
+    size_t limit = 0;
+    const char *db = NULL;
+    const char **parts = nfs_xcalloc((size_t)argc, sizeof *parts);
+    size_t n = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(usage_search, stdout);
+            free(parts);
+            return 0;
+        } else if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
+            limit = (size_t)strtoul(argv[++i], NULL, 10);
+        } else if (!db) {
+            db = argv[i];
+        } else {
+            parts[n++] = argv[i];
+        }
+    }
+    if (!db || n == 0) {
+        fputs(usage_search, stderr);
+        free(parts);
+        return 2;
+    }
+    tree *t;
+    tree_conn *c;
+    if (open_tree(db, &t, &c) != 0) {
+        free(parts);
+        return 1;
+    }
+    search_env env = {t->gaz, t->tax};
+    search_query *q;
+    nfs_err err;
+    int status = 0;
+    if (search_parse(&env, parts, n, &q, &err) != 0) {
+        fprintf(stderr, "newsfs search: malformed query: %s\n", err.msg);
+        status = 2;
+    } else {
+        strbuf out = {0};
+        if (search_snippets(c->db, q, limit, &out, &err) != 0) {
+            fprintf(stderr, "newsfs search: %s\n", err.msg);
+            status = 1;
+        } else {
+            fwrite(out.s ? out.s : "", 1, out.len, stdout);
+        }
+        sb_free(&out);
+        search_query_free(q);
+    }
+    free(parts);
+    tree_conn_close(c);
+    tree_close(t);
+    return status;
+}
+
+static const char usage_explain[] =
+    "usage: newsfs explain DB PATH\n"
+    "Say why the article at PATH (a path inside the mount, e.g.\n"
+    "\"/issues/2020-11-23/01 标题.txt\") got its region and topics.\n";
+
+int cli_explain(int argc, char **argv)
+{
+    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        fputs(usage_explain, stdout);
+        return 0;
+    }
+    if (argc != 3) {
+        fputs(usage_explain, stderr);
+        return 2;
+    }
+    tree *t;
+    tree_conn *c;
+    if (open_tree(argv[1], &t, &c) != 0)
+        return 1;
+    /* accept a path through a mount point too: keep it from the view name on */
+    const char *path = argv[2];
+    static const char *views[] = {"/issues/", "/regions/", "/topics/", "/search/"};
+    for (size_t i = 0; i < NFS_ARRAY_LEN(views); i++) {
+        const char *p = strstr(path, views[i]);
+        if (p) {
+            path = p;
+            break;
+        }
+    }
+    tree_attr a;
+    int rc = tree_resolve(c, path, &a);
+    int status = 0;
+    if (rc != 0 || S_ISDIR(a.mode)) {
+        fprintf(stderr, "newsfs explain: %s: %s\n", argv[2], rc ? strerror(-rc) : "not an article");
+        status = 1;
+    } else {
+        static const struct {
+            const char *label, *xattr;
+        } show[] = {{"title", "user.newsfs.title"},   {"source", "user.newsfs.source"},
+                    {"region", "user.newsfs.region"}, {"why", "user.newsfs.why_region"},
+                    {"topics", "user.newsfs.topics"}, {"why", "user.newsfs.why_topics"},
+                    {"date", "user.newsfs.date"},     {"date from", "user.newsfs.date_source"}};
+        for (size_t i = 0; i < NFS_ARRAY_LEN(show); i++) {
+            char value[16384];
+            ssize_t v = tree_getxattr(c, a.ino, show[i].xattr, value, sizeof value - 1);
+            if (v < 0)
+                continue;
+            value[v] = '\0';
+            printf("%-10s %s\n", show[i].label, value);
+        }
+    }
+    tree_conn_close(c);
+    tree_close(t);
+    return status;
+}
 
 static const char usage_enrich[] =
     "usage: newsfs enrich [--topics FILE] [--json] [--article] FILE...\n"

@@ -52,8 +52,8 @@ static const char *schema_sql[] = {
     " region TEXT, topics TEXT)",
     "CREATE TABLE IF NOT EXISTS region_counts(code INTEGER PRIMARY KEY,"
     " direct INTEGER NOT NULL, total INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS saved_queries(name TEXT PRIMARY KEY, created INTEGER NOT NULL)"
-    " WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS saved_queries(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " name TEXT NOT NULL UNIQUE, created INTEGER NOT NULL)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(headline, text, content='articles',"
     " content_rowid='id', " NFS_FTS_OPTIONS ")",
     "CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN"
