@@ -16,6 +16,7 @@ int search_execute(sqlite3 *db, const search_query *q, search_results **out, nfs
     return nfs_err_set(err, "search is not implemented yet");
 }
 
+uint64_t search_results_count(search_results *r) { return 0; }
 int search_results_get(search_results *r, uint64_t pos, int64_t *article_id) { return 0; }
 void search_results_free(search_results *r) {}
 int search_matches(sqlite3 *db, const search_query *q, int64_t article_id) { return 0; }
