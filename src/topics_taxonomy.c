@@ -28,9 +28,9 @@ topic_params topic_params_default(void)
         .headline = 3.0f,
         .lead = 1.0f,
         .repeat = 0.6f,
-        .min_score = 2.0f,
+        .min_score = 3.0f,
         .second_ratio = 0.35f,
-        .second_min = 2.0f,
+        .second_min = 3.0f,
         .max_topics = 3,
     };
     return p;
@@ -212,6 +212,8 @@ static int parse_header(parser *p, const char *s, const char *end)
                                name, t->line);
         /* a topic of the included default: this section extends it */
         t->declared_here = 1;
+        t->origin = p->origin;
+        t->line = p->line;
         p->current = at;
         return 0;
     }
