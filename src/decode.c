@@ -280,9 +280,10 @@ int decode_buffer(const unsigned char *data, size_t len, decoded_text *out, nfs_
     } else {
         size_t first_bad, multibyte;
         size_t bad = utf8_bad_count(d, dlen, &first_bad, &multibyte);
-        /* "Mostly UTF-8": clean, BOM-marked, or well-formed multibyte text
-         * outnumbering the bad bytes 50 to 1. */
-        if (bad == 0 || enc || multibyte >= 50 * bad) {
+        /* "Mostly UTF-8": clean, BOM-marked, or well-formed multibyte
+         * characters outnumbering the bad bytes 8 to 1 (GBK read as UTF-8
+         * gives about as many bad bytes as good sequences). */
+        if (bad == 0 || enc || multibyte >= 8 * bad) {
             enc = "UTF-8";
             u = utf8_to_utf16(d, dlen, &ulen);
             rep.n_bad = bad;

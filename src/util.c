@@ -82,6 +82,7 @@ void sb_reserve(strbuf *sb, size_t extra)
         c *= 2;
     sb->s = nfs_xrealloc(sb->s, c);
     sb->cap = c;
+    sb->s[sb->len] = '\0'; /* a reserved buffer is a valid (possibly empty) string */
 }
 
 void sb_append(strbuf *sb, const char *s, size_t n)
