@@ -14,6 +14,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,15 +61,19 @@ typedef struct {
 } scan_state;
 
 /* Count the terms found in one zone, dropping hits covered by a longer
- * hit of the same topic. */
-static void scan_zone(scan_state *st, const char *s, size_t len, int zone)
+ * hit of the same topic. Hits inside [lead_start, lead_end) of the text
+ * count for the lead too (the lead is the body's first paragraph, so it is
+ * not scanned twice). */
+static void scan_zone(scan_state *st, const char *s, size_t len, int zone, size_t lead_start,
+                      size_t lead_end)
 {
     const taxonomy *t = st->tax;
     st->found.n = 0;
     term_matcher_scan(t->matcher, s, len, collect_hit, &st->found);
     if (st->found.n == 0)
         return;
-    qsort(st->found.hits, st->found.n, sizeof *st->found.hits, hit_order);
+    if (st->found.n > 1)
+        qsort(st->found.hits, st->found.n, sizeof *st->found.hits, hit_order);
     memset(st->cover_end, 0, t->n_topics * sizeof *st->cover_end);
     for (size_t i = 0; i < st->found.n; i++) {
         const term_hit *h = &st->found.hits[i];
@@ -84,6 +89,8 @@ static void scan_zone(scan_state *st, const char *s, size_t len, int zone)
             st->touched[st->n_touched++] = h->term;
         if (c[zone] < UINT16_MAX)
             c[zone]++;
+        if (h->start >= lead_start && h->end <= lead_end && c[ZONE_LEAD] < UINT16_MAX)
+            c[ZONE_LEAD]++;
     }
 }
 
@@ -134,6 +141,24 @@ static int evidence_order(const void *a, const void *b)
 
 #define EXPLAIN_TERMS 6
 
+/* Append v rounded to one decimal ("12.5", "-3.0"): printf's float
+ * formatting would cost more than finding the terms. */
+static void put_tenths(strbuf *sb, float v)
+{
+    long tenths = lroundf(v * 10.0f);
+    char tmp[32], *p = tmp + sizeof tmp;
+    unsigned long u = (unsigned long)(tenths < 0 ? -tenths : tenths);
+    *--p = (char)('0' + u % 10);
+    *--p = '.';
+    u /= 10;
+    do
+        *--p = (char)('0' + u % 10);
+    while ((u /= 10) > 0);
+    if (tenths < 0)
+        *--p = '-';
+    sb_append(sb, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 /* "劳模 6.0 (headline, lead, body 3x); 宣讲 2.6 (body 3x)" */
 static void explain_terms(strbuf *sb, const taxonomy *t, const uint16_t (*counts)[N_ZONES],
                           const evidence *ev, size_t n)
@@ -145,22 +170,36 @@ static void explain_terms(strbuf *sb, const taxonomy *t, const uint16_t (*counts
             continue;
         }
         const uint16_t *c = counts[ev[i].term];
-        sb_printf(sb, "%s%s %.1f (", i ? "; " : "", t->terms[ev[i].term].text, ev[i].value);
+        if (i)
+            sb_puts(sb, "; ");
+        sb_puts(sb, t->terms[ev[i].term].text);
+        sb_putc(sb, ' ');
+        put_tenths(sb, ev[i].value);
+        sb_puts(sb, " (");
         const char *sep = "";
         if (c[ZONE_HEADLINE]) {
             sb_puts(sb, "headline");
             sep = ", ";
         }
         if (c[ZONE_LEAD]) {
-            sb_printf(sb, "%slead", sep);
+            sb_puts(sb, sep);
+            sb_puts(sb, "lead");
             sep = ", ";
         }
-        if (c[ZONE_BODY])
-            sb_printf(sb, "%sbody %ux", sep, (unsigned)c[ZONE_BODY]);
+        if (c[ZONE_BODY]) {
+            char num[16];
+            int k = snprintf(num, sizeof num, "%u", (unsigned)c[ZONE_BODY]);
+            sb_puts(sb, sep);
+            sb_puts(sb, "body ");
+            sb_append(sb, num, (size_t)k);
+            sb_putc(sb, 'x');
+        }
         sb_putc(sb, ')');
     }
-    if (n > EXPLAIN_TERMS)
-        sb_printf(sb, "; %zu more terms %.1f", n - EXPLAIN_TERMS, rest);
+    if (n > EXPLAIN_TERMS) {
+        sb_printf(sb, "; %zu more terms ", n - EXPLAIN_TERMS);
+        put_tenths(sb, rest);
+    }
 }
 
 int topics_classify(const taxonomy *t, const article_view *a, topic_result *out)
@@ -177,9 +216,16 @@ int topics_classify(const taxonomy *t, const article_view *a, topic_result *out)
     const char *body;
     size_t body_len;
     body_of(a, &body, &body_len);
-    scan_zone(&st, head, strlen(head), ZONE_HEADLINE);
-    scan_zone(&st, lead, strlen(lead), ZONE_LEAD);
-    scan_zone(&st, body, body_len, ZONE_BODY);
+    size_t lead_len = strlen(lead);
+    const char *lead_in_body = lead_len ? memmem(body, body_len, lead, lead_len) : NULL;
+    scan_zone(&st, head, strlen(head), ZONE_HEADLINE, 1, 0);
+    if (lead_in_body) {
+        size_t at = (size_t)(lead_in_body - body);
+        scan_zone(&st, body, body_len, ZONE_BODY, at, at + lead_len);
+    } else {
+        scan_zone(&st, lead, lead_len, ZONE_LEAD, 1, 0);
+        scan_zone(&st, body, body_len, ZONE_BODY, 1, 0);
+    }
 
     /* evidence per term, grouped by topic */
     evidence *ev = nfs_xmalloc((st.n_touched + 1) * sizeof *ev);
@@ -241,7 +287,10 @@ int topics_classify(const taxonomy *t, const article_view *a, topic_result *out)
         if (!filed && shown_rejected++ >= 2)
             break;
         int k = rank[i].topic;
-        sb_printf(&sb, "%s %.1f ", t->names[k], rank[i].score);
+        sb_puts(&sb, t->names[k]);
+        sb_putc(&sb, ' ');
+        put_tenths(&sb, rank[i].score);
+        sb_putc(&sb, ' ');
         if (filed)
             sb_printf(&sb, "(%s)", role[i]);
         else if (out->n == 0)
