@@ -35,6 +35,9 @@ typedef struct {
 typedef struct date_manifest date_manifest;
 int date_manifest_load(const char *corpus_dir, date_manifest **out, nfs_err *err);
 void date_manifest_free(date_manifest *m);
+/* A short fingerprint of the manifest's content ("" without a manifest),
+ * stored in the index so that a changed manifest re-dates every issue. */
+const char *date_manifest_signature(const date_manifest *m);
 /* The manifest's date for a corpus file (path relative to the corpus
  * folder, or its base name), or NULL. */
 const char *date_manifest_lookup(const date_manifest *m, const char *rel_path);

@@ -21,6 +21,7 @@ int date_manifest_load(const char *corpus_dir, date_manifest **out, nfs_err *err
 }
 
 void date_manifest_free(date_manifest *m) { free(m); }
+const char *date_manifest_signature(const date_manifest *m) { return ""; }
 const char *date_manifest_lookup(const date_manifest *m, const char *rel_path) { return NULL; }
 
 int date_from_filename(const char *rel_path, issue_date *out)

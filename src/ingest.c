@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "article.h"
+#include "dates.h"
 #include "decode.h"
 #include "gazetteer.h"
 #include "names.h"
@@ -184,6 +185,7 @@ typedef struct {
     const gazetteer *gaz;
     const taxonomy *tax;
     const index_options *opt;
+    const date_manifest *manifest;
     index_stats *stats;
     int in_tx;
     int changed; /* this transaction changed something */
@@ -345,8 +347,9 @@ static int store_explain(writer *w, int64_t article_id, const char *region, cons
 }
 
 /* Insert one segmented article with its enrichment. */
-static int insert_article(writer *w, int64_t source_id, const char *issue, int64_t mtime,
-                          int seq, int n_in_issue, const seg_article *a, nfs_err *err)
+static int insert_article(writer *w, int64_t source_id, const char *issue,
+                          const issue_date *idate, int64_t mtime, int seq, int n_in_issue,
+                          const seg_article *a, nfs_err *err)
 {
     strbuf headline = {0}, blocks = {0};
     article_view v;
@@ -357,7 +360,7 @@ static int insert_article(writer *w, int64_t source_id, const char *issue, int64
     topics_classify(w->tax, &v, &tr);
     format_blocks(a->blocks, a->n_blocks, &blocks);
 
-    const char *date = NULL; /* publication dates: see dates.h */
+    const char *date = idate->date[0] ? idate->date : NULL;
     char *name = names_issue_entry(seq, n_in_issue, a->title);
     char *vname = names_view_entry(date, issue, seq, a->title, NULL);
     size_t lead_off = 0, lead_len = 0;
@@ -387,7 +390,7 @@ static int insert_article(writer *w, int64_t source_id, const char *issue, int64
         sqlite3_bind_int64(st, i++, (int64_t)lead_len);
         sqlite3_bind_text(st, i++, blocks.s ? blocks.s : "", -1, SQLITE_STATIC);
         bind_text_or_null(st, i++, date);
-        bind_text_or_null(st, i++, NULL);
+        bind_text_or_null(st, i++, date ? date_source_name(idate->source) : NULL);
         sqlite3_bind_int64(st, i++, mtime);
         sqlite3_bind_int64(st, i++, gr.main);
         sqlite3_bind_int(st, i++, tr.n);
@@ -504,6 +507,32 @@ static int read_file(const corpus_file *f, unsigned char **data, size_t *len, in
     return nfs_err_set(err, "%s: kept changing while being read; try again later", f->abs);
 }
 
+/* Bind date, date_source, date_confidence of an issue at *i. */
+static void bind_issue_date(sqlite3_stmt *st, int *i, const issue_date *d)
+{
+    if (d->date[0]) {
+        sqlite3_bind_text(st, (*i)++, d->date, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, (*i)++, date_source_name(d->source), -1, SQLITE_STATIC);
+        sqlite3_bind_double(st, (*i)++, d->confidence);
+    } else {
+        sqlite3_bind_null(st, (*i)++);
+        sqlite3_bind_null(st, (*i)++);
+        sqlite3_bind_null(st, (*i)++);
+    }
+}
+
+/* A date ("YYYY-MM-DD" or "YYYY-MM") as a Unix time at midnight UTC of that
+ * day (the 1st for a month); -1 when there is none. */
+static int64_t date_to_time(const char *date)
+{
+    int y, m, d = 1;
+    if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) < 2 || y < 1900 || m < 1 || m > 12 || d < 1 ||
+        d > 31)
+        return -1;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 0};
+    return (int64_t)timegm(&tm);
+}
+
 /* Index one new or changed file in the current transaction. */
 static int index_file(writer *w, const corpus_file *f, int64_t source_id, const char *old_hash,
                       nfs_err *err)
@@ -547,6 +576,8 @@ static int index_file(writer *w, const corpus_file *f, int64_t source_id, const 
     }
     seg_result seg;
     segment_page(d.text, d.len, &seg);
+    issue_date idate;
+    date_for_issue(w->manifest, f->rel, d.text, d.len, &idate);
 
     char *issue = names_issue_dir(f->rel);
     int64_t now = (int64_t)time(NULL);
@@ -565,9 +596,7 @@ static int index_file(writer *w, const corpus_file *f, int64_t source_id, const 
             sqlite3_bind_int64(st, i++, (int64_t)d.first_bad);
         else
             sqlite3_bind_null(st, i++);
-        sqlite3_bind_null(st, i++); /* date */
-        sqlite3_bind_null(st, i++);
-        sqlite3_bind_null(st, i++);
+        bind_issue_date(st, &i, &idate);
         sqlite3_bind_int64(st, i++, (int64_t)seg.n_articles);
         sqlite3_bind_int64(st, i++, (int64_t)d.len);
         sqlite3_bind_int64(st, i++, now);
@@ -590,9 +619,7 @@ static int index_file(writer *w, const corpus_file *f, int64_t source_id, const 
                 sqlite3_bind_int64(st, i++, (int64_t)d.first_bad);
             else
                 sqlite3_bind_null(st, i++);
-            sqlite3_bind_null(st, i++);
-            sqlite3_bind_null(st, i++);
-            sqlite3_bind_null(st, i++);
+            bind_issue_date(st, &i, &idate);
             sqlite3_bind_int64(st, i++, (int64_t)seg.n_articles);
             sqlite3_bind_int64(st, i++, (int64_t)d.len);
             sqlite3_bind_int64(st, i++, now);
@@ -616,9 +643,11 @@ static int index_file(writer *w, const corpus_file *f, int64_t source_id, const 
             rc = db_fail(w, err, "insert source");
         }
     }
-    int64_t mtime = mtime_ns / 1000000000;
+    int64_t mtime = date_to_time(idate.date);
+    if (mtime < 0)
+        mtime = mtime_ns / 1000000000;
     for (size_t k = 0; rc == 0 && k < seg.n_articles; k++)
-        rc = insert_article(w, source_id, issue, mtime, (int)k + 1, (int)seg.n_articles,
+        rc = insert_article(w, source_id, issue, &idate, mtime, (int)k + 1, (int)seg.n_articles,
                             &seg.articles[k], err);
     if (rc == 0) {
         w->changed = 1;
@@ -819,6 +848,27 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
         free(stored_origin);
     }
 
+    /* dates: a changed manifest re-dates every issue (re-reads them) */
+    date_manifest *manifest = NULL;
+    if (date_manifest_load(corpus_dir, &manifest, err) != 0)
+        goto out;
+    w.manifest = manifest;
+    index_options forced;
+    {
+        char *stored = meta_text(w.db, "manifest");
+        const char *now = date_manifest_signature(manifest);
+        if ((stored || *now) && (!stored || strcmp(stored, now) != 0)) {
+            forced = *opt;
+            forced.force = 1;
+            w.opt = opt = &forced;
+            if (tx_begin(&w, err) != 0 || meta_set(w.db, "manifest", now) != 0) {
+                free(stored);
+                goto out; /* out: frees w.manifest */
+            }
+        }
+        free(stored);
+    }
+
     scan_dir(&sc, corpus_dir, "", 0);
     qsort(sc.files, sc.n, sizeof *sc.files, cmp_files);
     stats->files_seen = sc.n;
@@ -900,6 +950,7 @@ out:
     if (rc == 0)
         exec_sql(w.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
     sqlite3_close(w.db);
+    date_manifest_free((date_manifest *)w.manifest);
     scan_free(&sc);
     taxonomy_free(tax);
     gaz_close(gaz);
