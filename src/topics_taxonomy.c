@@ -29,7 +29,7 @@ topic_params topic_params_default(void)
         .lead = 1.0f,
         .repeat = 0.6f,
         .min_score = 3.0f,
-        .second_ratio = 0.35f,
+        .second_ratio = 0.3f,
         .second_min = 3.0f,
         .max_topics = 3,
     };
