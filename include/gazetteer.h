@@ -42,7 +42,11 @@ void gaz_result_free(gaz_result *r);
 /* Navigation for the regions/ tree. */
 const char *gaz_name(const gazetteer *g, uint32_t code); /* official full name; "全国" for 0; NULL if unknown */
 uint32_t gaz_parent(const gazetteer *g, uint32_t code);  /* parent in the region tree; 0 for provinces */
-int gaz_level(const gazetteer *g, uint32_t code);        /* 0 全国, 1 province, 2 prefecture, 3 county */
+int gaz_level(const gazetteer *g, uint32_t code);        /* 0 全国, 1 province, 2 prefecture, 3 county; -1 if unknown */
+/* Components of the code's path in the region tree: 0 for 全国, 1 for a
+ * province, 2 for 北京市/朝阳区 or 河南省/济源市, 3 for 吉林省/长春市/朝阳区;
+ * -1 if unknown. */
+int gaz_depth(const gazetteer *g, uint32_t code);
 /* "吉林省/长春市/朝阳区" ("全国" for 0) into buf; returns the length it needs. */
 size_t gaz_path(const gazetteer *g, uint32_t code, char *buf, size_t n);
 /* Children of code (0 = the provinces) in the region tree, in code order. */
