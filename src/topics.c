@@ -4,8 +4,9 @@
  * the decision. A pure function of (taxonomy, article_view).
  *
  * Scoring, per topic: every term found adds
- *     weight * (headline_factor [if in a headline line]
- *               + lead_factor   [if in the lead paragraph]
+ *     weight * (headline_factor   [if in a headline line]
+ *               + lead_factor     [if in the lead paragraph]
+ *               + subhead_factor  [if in a subheading inside the body]
  *               + 1 + repeat * ln(n)  [if found n >= 1 times in the body])
  * A term found inside a longer term of the same topic (or inside one of
  * its exclusions) does not count on its own. The main topic is the best
@@ -20,7 +21,7 @@
 
 #include "topics_internal.h"
 
-enum { ZONE_HEADLINE, ZONE_LEAD, ZONE_BODY, N_ZONES };
+enum { ZONE_HEADLINE, ZONE_LEAD, ZONE_SUBHEAD, ZONE_BODY, N_ZONES };
 
 typedef struct {
     uint32_t term;
@@ -58,7 +59,48 @@ typedef struct {
     uint32_t *touched;           /* terms with a non-zero count */
     size_t n_touched;
     size_t *cover_end;           /* per topic: end of the furthest-reaching hit so far */
+    size_t *subheads;            /* body subheading lines: start, end, start, end, ... */
+    size_t n_subheads, cap_subheads;
 } scan_state;
+
+/* Does the line end like a sentence (so it is no subheading)? */
+static int ends_sentence(const char *s, size_t n)
+{
+    static const char *const enders[] = {"。", "！", "？", "；", "：", "”", "」", "』", "…", "）",
+                                         "!",  "?",  ";",  ":",  ".",  ")",  "\"", ","};
+    for (size_t i = 0; i < NFS_ARRAY_LEN(enders); i++) {
+        size_t k = strlen(enders[i]);
+        if (n >= k && memcmp(s + n - k, enders[i], k) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Short body lines that do not end like a sentence: the in-article
+ * subheadings (小标题) of feature stories, which name what a part is about. */
+#define SUBHEAD_MAX_BYTES 60
+static void find_subheads(scan_state *st, const char *body, size_t len)
+{
+    st->n_subheads = 0;
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(body + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - body) : len;
+        size_t n = e - i;
+        if (n > 0 && n <= SUBHEAD_MAX_BYTES && !ends_sentence(body + i, n)) {
+            NFS_VEC_PUSH(st->subheads, st->n_subheads, st->cap_subheads, i);
+            NFS_VEC_PUSH(st->subheads, st->n_subheads, st->cap_subheads, e);
+        }
+        i = e + 1;
+    }
+}
+
+static int in_subhead(const scan_state *st, size_t start, size_t end)
+{
+    for (size_t i = 0; i + 1 < st->n_subheads; i += 2)
+        if (start >= st->subheads[i] && end <= st->subheads[i + 1])
+            return 1;
+    return 0;
+}
 
 /* Count the terms found in one zone, dropping hits covered by a longer
  * hit of the same topic. Hits inside [lead_start, lead_end) of the text
@@ -85,12 +127,15 @@ static void scan_zone(scan_state *st, const char *s, size_t len, int zone, size_
         if (term->exclude)
             continue;
         uint16_t *c = st->counts[h->term];
-        if (!c[0] && !c[1] && !c[2])
+        if (!c[ZONE_HEADLINE] && !c[ZONE_LEAD] && !c[ZONE_SUBHEAD] && !c[ZONE_BODY])
             st->touched[st->n_touched++] = h->term;
         if (c[zone] < UINT16_MAX)
             c[zone]++;
         if (h->start >= lead_start && h->end <= lead_end && c[ZONE_LEAD] < UINT16_MAX)
             c[ZONE_LEAD]++;
+        if (zone == ZONE_BODY && st->n_subheads && in_subhead(st, h->start, h->end) &&
+            c[ZONE_SUBHEAD] < UINT16_MAX)
+            c[ZONE_SUBHEAD]++;
     }
 }
 
@@ -186,6 +231,11 @@ static void explain_terms(strbuf *sb, const taxonomy *t, const uint16_t (*counts
             sb_puts(sb, "lead");
             sep = ", ";
         }
+        if (c[ZONE_SUBHEAD]) {
+            sb_puts(sb, sep);
+            sb_puts(sb, "subheading");
+            sep = ", ";
+        }
         if (c[ZONE_BODY]) {
             char num[16];
             int k = snprintf(num, sizeof num, "%u", (unsigned)c[ZONE_BODY]);
@@ -218,6 +268,7 @@ int topics_classify(const taxonomy *t, const article_view *a, topic_result *out)
     body_of(a, &body, &body_len);
     size_t lead_len = strlen(lead);
     const char *lead_in_body = lead_len ? memmem(body, body_len, lead, lead_len) : NULL;
+    find_subheads(&st, body, body_len);
     scan_zone(&st, head, strlen(head), ZONE_HEADLINE, 1, 0);
     if (lead_in_body) {
         size_t at = (size_t)(lead_in_body - body);
@@ -235,6 +286,7 @@ int topics_classify(const taxonomy *t, const article_view *a, topic_result *out)
         uint32_t k = st.touched[i];
         const uint16_t *c = st.counts[k];
         float factor = (c[ZONE_HEADLINE] ? P->headline : 0.0f) + (c[ZONE_LEAD] ? P->lead : 0.0f) +
+                       (c[ZONE_SUBHEAD] ? P->subhead : 0.0f) +
                        (c[ZONE_BODY] ? 1.0f + P->repeat * logf((float)c[ZONE_BODY]) : 0.0f);
         float v = t->terms[k].weight * factor;
         if (v == 0.0f)
@@ -322,6 +374,7 @@ int topics_classify(const taxonomy *t, const article_view *a, topic_result *out)
     free(st.counts);
     free(st.touched);
     free(st.cover_end);
+    free(st.subheads);
     return 0;
 }
 

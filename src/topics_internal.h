@@ -15,6 +15,7 @@
 typedef struct {
     float headline;     /* factor for a term found in the headline lines */
     float lead;         /* extra factor for a term found in the lead paragraph */
+    float subhead;      /* extra factor for a term found in a subheading inside the body */
     float repeat;       /* weight of repeated body mentions: 1 + repeat * ln(count) */
     float min_score;    /* the main topic needs at least this score */
     float second_ratio; /* further topics need this fraction of the main topic's score */

@@ -27,6 +27,7 @@ topic_params topic_params_default(void)
     topic_params p = {
         .headline = 3.0f,
         .lead = 1.0f,
+        .subhead = 1.0f,
         .repeat = 0.6f,
         .min_score = 3.0f,
         .second_ratio = 0.3f,
@@ -234,7 +235,8 @@ typedef struct {
 } param_spec;
 
 static const param_spec param_specs[] = {
-    {"headline", 0, 20, 0},  {"lead", 0, 20, 0},         {"repeat", 0, 5, 0},
+    {"headline", 0, 20, 0},  {"lead", 0, 20, 0},         {"subheading", 0, 20, 0},
+    {"repeat", 0, 5, 0},
     {"min-score", 0, 1000, 0}, {"second-ratio", 0, 1, 0}, {"second-min", 0, 1000, 0},
     {"max-topics", 1, 3, 1},
 };
@@ -245,6 +247,8 @@ static void set_param(topic_params *tp, const char *key, double v)
         tp->headline = (float)v;
     else if (!strcmp(key, "lead"))
         tp->lead = (float)v;
+    else if (!strcmp(key, "subheading"))
+        tp->subhead = (float)v;
     else if (!strcmp(key, "repeat"))
         tp->repeat = (float)v;
     else if (!strcmp(key, "min-score"))
@@ -320,7 +324,7 @@ static int parse_directive(parser *p, const char *s, const char *end)
             return 0;
         }
         return PARSE_ERROR(p,
-                           "@set: unknown setting '%.*s' (known: headline, lead, repeat, "
+                           "@set: unknown setting '%.*s' (known: headline, lead, subheading, repeat, "
                            "min-score, second-ratio, second-min, max-topics)",
                            (int)kn, key);
     }
