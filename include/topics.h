@@ -14,8 +14,9 @@ typedef struct taxonomy taxonomy;
 
 /* The built-in default taxonomy. */
 int taxonomy_default(taxonomy **out, nfs_err *err);
-/* Parse a taxonomy from text in the documented format; origin names the
- * source (a file name) in error messages, which give the line number. */
+/* Parse a taxonomy from text in the documented format (see the top of
+ * src/data/topics.txt); origin names the source (a file name) in error
+ * messages, which give the line number: "origin:LINE: reason". */
 int taxonomy_parse(const char *text, size_t len, const char *origin, taxonomy **out, nfs_err *err);
 int taxonomy_load_file(const char *path, taxonomy **out, nfs_err *err);
 void taxonomy_free(taxonomy *t);
@@ -23,7 +24,9 @@ void taxonomy_free(taxonomy *t);
 size_t taxonomy_size(const taxonomy *t);
 const char *taxonomy_topic_name(const taxonomy *t, size_t i); /* the directory name */
 /* The text the taxonomy was parsed from (stored in the index so that a
- * change is noticed and articles re-filed). */
+ * change is noticed and articles re-filed). A file that says
+ * "@include default" gets a last comment line naming a hash of the
+ * built-in default, so that a new default also counts as a change. */
 const char *taxonomy_text(const taxonomy *t);
 
 typedef struct {

@@ -597,6 +597,24 @@ static void test_longer_term_masks_contained_one(void)
     taxonomy_free(t);
 }
 
+static void test_subheading_counts_more(void)
+{
+    taxonomy *t = parse_ok("[甲]\n驿站 2\n[乙]\n培训 2\n");
+    if (!t)
+        return;
+    topic_result r;
+    /* both terms once in the body; 驿站 also in a subheading (short line, no full stop) */
+    classify_text(t,
+                  "题\n\n本报讯 今年工会做了很多事。\n\n家门口的驿站\n\n职工可以在驿站休息,"
+                  "也参加了培训。",
+                  &r);
+    CHECK_MSG(r.n >= 1 && !strcmp(pick_name(t, &r, 0), "甲"), "%s", r.explain);
+    CHECK(strstr(r.explain, "驿站 4.8 (subheading, body 2x)") != NULL);
+    CHECK(strstr(r.explain, "培训 2.0 (body 1x)") != NULL);
+    topic_result_free(&r);
+    taxonomy_free(t);
+}
+
 static void test_negative_weight_and_settings(void)
 {
     taxonomy *t = parse_ok("@set min-score 1\n[甲]\n竞赛 2\n安康杯 -3\n[乙]\n安康杯 2\n");
@@ -731,6 +749,7 @@ int main(void)
     RUN(test_at_most_three_topics);
     RUN(test_explanation_names_terms);
     RUN(test_longer_term_masks_contained_one);
+    RUN(test_subheading_counts_more);
     RUN(test_negative_weight_and_settings);
     RUN(test_odd_article_views);
     RUN(test_deterministic);
