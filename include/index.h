@@ -24,6 +24,11 @@
  *   article_explain(article_id, region, topics)         why (for xattrs/explain)
  *   region_counts(code, direct, total) articles filed exactly at / under code
  *   saved_queries(id, name UNIQUE, created)             mkdir search/<q>
+ *   changes(generation, kind, key, name)  directory entries each generation
+ *                                      added or removed (see index_change_kind),
+ *                                      so a live mount drops exactly what the
+ *                                      kernel cached; meta.log_floor: older
+ *                                      generations are not logged (bulk loads)
  *   fts  FTS5(title, text) over articles (external content, kept in step
  *        by triggers), tokenizer "newsfs" (tokenizer.h)
  */
@@ -35,6 +40,16 @@
 #include "nfs.h"
 
 #define NFS_SCHEMA_VERSION 1
+
+/* The directory an entry of the change log belongs to: kind and key. */
+typedef enum {
+    CHANGE_ISSUES = 1, /* issues/           key 0 */
+    CHANGE_ISSUE,      /* issues/<issue>/   key sources.id */
+    CHANGE_REGIONS,    /* regions/          key 0 */
+    CHANGE_REGION,     /* a region directory, key its code (0 = 全国) */
+    CHANGE_TOPICS,     /* topics/           key 0 */
+    CHANGE_TOPIC,      /* topics/<topic>/   key topics.id */
+} index_change_kind;
 
 /* Open (creating or upgrading when writable) an index database. readonly
  * connections are what the filesystem uses, one per thread. The tokenizer

@@ -86,10 +86,16 @@ int tree_resolve(tree_conn *c, const char *path, tree_attr *out);
  * Returns 1 and refreshes what the tree caches when it has. */
 int tree_refresh(tree_conn *c);
 
-/* After a change: call fn for every directory whose listing may differ
- * (issue directories re-indexed at or after since, a Unix time; region
- * and topic directories), so that caches of them can be dropped. */
-void tree_changed_dirs(tree_conn *c, int64_t since, void (*fn)(void *ctx, nfs_ino dir),
-                       void *ctx);
+/* The index generation the tree last saw. */
+int64_t tree_generation(tree *t);
+
+/* Replay the index's change log for generations (after, upto]: fn(ctx,
+ * dir, name) for every directory entry that appeared or went away, so that
+ * what a kernel cached of it can be dropped. Returns 0 when the log covers
+ * the range; 1 when it does not (a bulk load, or a mount far behind): then
+ * fn is called with name NULL for every directory, and the caller should
+ * drop all it can. */
+typedef void (*tree_change_fn)(void *ctx, nfs_ino dir, const char *name);
+int tree_changes(tree_conn *c, int64_t after, int64_t upto, tree_change_fn fn, void *ctx);
 
 #endif

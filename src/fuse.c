@@ -45,7 +45,6 @@ typedef struct {
     pthread_t watcher;
     int watcher_running;
     volatile sig_atomic_t stopping;
-    int64_t last_change; /* Unix time of the last invalidation */
     pthread_mutex_t stop_lock;
     pthread_cond_t stop_cond;
 } fs_state;
@@ -490,21 +489,41 @@ static const struct fuse_lowlevel_ops ops = {
 /* A re-index committed: drop what the kernel cached of the views. Article
  * inodes are immutable, so only directories (listings, counts, entries)
  * and entries of removed articles can be stale. */
-static void inval_dir(void *ctx, nfs_ino dir)
+/* Directories whose cached listing and attributes must go, deduplicated. */
+typedef struct {
+    fs_state *fs;
+    nfs_ino *dirs;
+    size_t n, cap;
+} inval_batch;
+
+static void inval_change(void *ctx, nfs_ino dir, const char *name)
 {
-    fs_state *fs = ctx;
-    fuse_lowlevel_notify_inval_inode(fs->se, dir, 0, 0);
+    inval_batch *b = ctx;
+    if (name) /* drops a positive or a negative dentry; ENOENT when not cached */
+        fuse_lowlevel_notify_inval_entry(b->fs->se, dir, name, strlen(name));
+    NFS_VEC_PUSH(b->dirs, b->n, b->cap, dir);
 }
 
-static void invalidate_views(fs_state *fs, tree_conn *c)
+static int cmp_ino(const void *a, const void *b)
 {
-    static const fuse_ino_t dirs[] = {NFS_ROOT_INO, INO_ISSUES, INO_REGIONS, INO_TOPICS,
-                                      INO_SEARCH};
-    for (size_t i = 0; i < NFS_ARRAY_LEN(dirs); i++)
-        inval_dir(fs, dirs[i]);
-    int64_t now = (int64_t)time(NULL);
-    tree_changed_dirs(c, fs->last_change - 1, inval_dir, fs);
-    fs->last_change = now;
+    nfs_ino x = *(const nfs_ino *)a, y = *(const nfs_ino *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A re-index committed: drop what the kernel cached that changed. Article
+ * inodes are immutable, so only entries and directories can be stale. */
+static void invalidate_changes(fs_state *fs, tree_conn *c, int64_t after, int64_t upto)
+{
+    inval_batch b = {.fs = fs};
+    int broad = tree_changes(c, after, upto, inval_change, &b);
+    qsort(b.dirs, b.n, sizeof *b.dirs, cmp_ino);
+    for (size_t i = 0; i < b.n; i++)
+        if (i == 0 || b.dirs[i] != b.dirs[i - 1])
+            fuse_lowlevel_notify_inval_inode(fs->se, b.dirs[i], 0, 0);
+    if (broad)
+        nfs_log("index changed (generation %lld -> %lld); dropped all cached listings",
+                (long long)after, (long long)upto);
+    free(b.dirs);
 }
 
 static void *watcher_main(void *arg)
@@ -522,8 +541,9 @@ static void *watcher_main(void *arg)
             break;
         pthread_mutex_unlock(&fs->stop_lock);
         tree_conn *c = conn_of(fs);
+        int64_t before = tree_generation(fs->t);
         if (c && tree_refresh(c))
-            invalidate_views(fs, c);
+            invalidate_changes(fs, c, before, tree_generation(fs->t));
         pthread_mutex_lock(&fs->stop_lock);
     }
     pthread_mutex_unlock(&fs->stop_lock);
@@ -585,7 +605,6 @@ int fsmount_run(const fsmount_options *opt, nfs_err *err)
             goto out_unmount;
         }
     }
-    fs.last_change = (int64_t)time(NULL);
     if (pthread_create(&fs.watcher, NULL, watcher_main, &fs) == 0)
         fs.watcher_running = 1;
     struct fuse_loop_config *cfg = fuse_loop_cfg_create();

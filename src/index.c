@@ -52,6 +52,9 @@ static const char *schema_sql[] = {
     " region TEXT, topics TEXT)",
     "CREATE TABLE IF NOT EXISTS region_counts(code INTEGER PRIMARY KEY,"
     " direct INTEGER NOT NULL, total INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS changes(generation INTEGER NOT NULL, kind INTEGER NOT NULL,"
+    " key INTEGER NOT NULL, name TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS changes_by_generation ON changes(generation)",
     "CREATE TABLE IF NOT EXISTS saved_queries(id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " name TEXT NOT NULL UNIQUE, created INTEGER NOT NULL)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(headline, text, content='articles',"

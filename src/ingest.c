@@ -28,6 +28,8 @@
 /* A batch is committed after this many files or this many seconds. */
 #define BATCH_FILES 256
 #define BATCH_SECONDS 2.0
+/* Generations of the change log kept for mounts to catch up with. */
+#define CHANGE_LOG_KEEP 1000
 /* Corpus folders nest at most this deep. */
 #define MAX_DEPTH 64
 
@@ -135,7 +137,10 @@ enum {
     ST_SOURCE_TOUCH,
     ST_SOURCE_DELETE,
     ST_SOURCE_ALL,
-    ST_ARTICLE_REGIONS,
+    ST_ARTICLES_OF_SOURCE,
+    ST_ARTICLE_TOPIC_IDS,
+    ST_CHANGE_LOG,
+    ST_GENERATION,
     ST_ARTICLES_DELETE,
     ST_ARTICLE_INSERT,
     ST_PLACE_INSERT,
@@ -158,8 +163,11 @@ static const char *writer_sql[ST_COUNT] = {
         " WHERE id=?",
     [ST_SOURCE_TOUCH] = "UPDATE sources SET size=?, mtime_ns=? WHERE id=?",
     [ST_SOURCE_DELETE] = "DELETE FROM sources WHERE id = ?",
-    [ST_SOURCE_ALL] = "SELECT id, path FROM sources",
-    [ST_ARTICLE_REGIONS] = "SELECT region FROM articles WHERE source_id = ?",
+    [ST_SOURCE_ALL] = "SELECT id, path, issue FROM sources",
+    [ST_ARTICLES_OF_SOURCE] = "SELECT id, region, name, vname FROM articles WHERE source_id = ?",
+    [ST_ARTICLE_TOPIC_IDS] = "SELECT topic_id FROM article_topics WHERE article_id = ?",
+    [ST_CHANGE_LOG] = "INSERT INTO changes(generation, kind, key, name) VALUES(?,?,?,?)",
+    [ST_GENERATION] = "SELECT value FROM meta WHERE key = 'generation'",
     [ST_ARTICLES_DELETE] = "DELETE FROM articles WHERE source_id = ?",
     [ST_ARTICLE_INSERT] =
         "INSERT INTO articles(source_id, seq, kind, name, vname, title, pretitle, subtitle,"
@@ -174,7 +182,8 @@ static const char *writer_sql[ST_COUNT] = {
         " topics = coalesce(?3, topics)",
     [ST_REGION_ADD] =
         "INSERT INTO region_counts(code, direct, total) VALUES(?1, ?2, ?3)"
-        " ON CONFLICT(code) DO UPDATE SET direct = direct + ?2, total = total + ?3",
+        " ON CONFLICT(code) DO UPDATE SET direct = direct + ?2, total = total + ?3"
+        " RETURNING direct, total",
     [ST_GENERATION_BUMP] =
         "UPDATE meta SET value = value + 1 WHERE key = 'generation'",
 };
@@ -188,7 +197,9 @@ typedef struct {
     const date_manifest *manifest;
     index_stats *stats;
     int in_tx;
-    int changed; /* this transaction changed something */
+    int changed;     /* this transaction changed something */
+    int logging;     /* write the change log (not during a bulk load) */
+    int64_t next_gen; /* the generation this transaction will commit */
 } writer;
 
 static int db_fail(writer *w, nfs_err *err, const char *what)
@@ -232,7 +243,44 @@ static int tx_begin(writer *w, nfs_err *err)
         return -1;
     w->in_tx = 1;
     w->changed = 0;
+    sqlite3_stmt *st = w->st[ST_GENERATION];
+    w->next_gen = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) + 1 : 1;
+    sqlite3_reset(st);
     return 0;
+}
+
+/* Log that entry name of directory (kind, key) appeared or went away. */
+static int log_change(writer *w, index_change_kind kind, int64_t key, const char *name)
+{
+    if (!w->logging)
+        return 0;
+    sqlite3_stmt *st = w->st[ST_CHANGE_LOG];
+    sqlite3_bind_int64(st, 1, w->next_gen);
+    sqlite3_bind_int(st, 2, (int)kind);
+    sqlite3_bind_int64(st, 3, key);
+    sqlite3_bind_text(st, 4, name, -1, SQLITE_TRANSIENT);
+    return step_done(st);
+}
+
+/* Log an article's entries in every view: its issue, its region, its topics. */
+static int log_article(writer *w, int64_t article_id, int64_t source_id, uint32_t region,
+                       const char *name, const char *vname)
+{
+    if (!w->logging)
+        return 0;
+    if (log_change(w, CHANGE_ISSUE, source_id, name) != 0 ||
+        log_change(w, CHANGE_REGION, region, vname) != 0)
+        return -1;
+    sqlite3_stmt *st = w->st[ST_ARTICLE_TOPIC_IDS];
+    sqlite3_bind_int64(st, 1, article_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (log_change(w, CHANGE_TOPIC, sqlite3_column_int64(st, 0), vname) != 0) {
+            sqlite3_reset(st);
+            return -1;
+        }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int tx_commit(writer *w, nfs_err *err)
@@ -264,8 +312,24 @@ static int region_count_add(writer *w, uint32_t code, int delta)
         sqlite3_bind_int64(st, 1, c);
         sqlite3_bind_int(st, 2, first ? delta : 0);
         sqlite3_bind_int(st, 3, delta);
-        if (step_done(st) != 0)
+        if (sqlite3_step(st) != SQLITE_ROW) {
+            sqlite3_reset(st);
             return -1;
+        }
+        int64_t direct = sqlite3_column_int64(st, 0), total = sqlite3_column_int64(st, 1);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        /* a region directory appears or disappears: log its entry */
+        int64_t shown_now = c ? total : direct; /* 全国 shows its direct articles */
+        int64_t shown_before = shown_now - (c ? delta : (first ? delta : 0));
+        if ((shown_now > 0) != (shown_before > 0)) {
+            uint32_t parent = c ? gaz_parent(w->gaz, c) : 0;
+            const char *name = c ? gaz_name(w->gaz, c) : "全国";
+            int rc = parent ? log_change(w, CHANGE_REGION, parent, name)
+                            : log_change(w, CHANGE_REGIONS, 0, name ? name : "");
+            if (rc != 0)
+                return -1;
+        }
         first = 0;
         if (c == 0)
             break;
@@ -277,13 +341,21 @@ static int region_count_add(writer *w, uint32_t code, int delta)
  * trigger keeps fts, places, topics in step). */
 static int delete_articles(writer *w, int64_t source_id, nfs_err *err)
 {
-    sqlite3_stmt *st = w->st[ST_ARTICLE_REGIONS];
+    sqlite3_stmt *st = w->st[ST_ARTICLES_OF_SOURCE];
     sqlite3_bind_int64(st, 1, source_id);
     uint32_t *codes = NULL;
     size_t n = 0, cap = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        NFS_VEC_PUSH(codes, n, cap, (uint32_t)sqlite3_column_int64(st, 0));
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        uint32_t region = (uint32_t)sqlite3_column_int64(st, 1);
+        NFS_VEC_PUSH(codes, n, cap, region);
+        if (log_article(w, sqlite3_column_int64(st, 0), source_id, region,
+                        (const char *)sqlite3_column_text(st, 2),
+                        (const char *)sqlite3_column_text(st, 3)) != 0) {
+            rc = SQLITE_ERROR;
+            break;
+        }
+    }
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) {
         free(codes);
@@ -431,6 +503,8 @@ static int insert_article(writer *w, int64_t source_id, const char *issue,
             rc = db_fail(w, err, "insert explanation");
         if (rc == 0 && region_count_add(w, gr.main, 1) != 0)
             rc = db_fail(w, err, "region counts");
+        if (rc == 0 && log_article(w, id, source_id, gr.main, name, vname) != 0)
+            rc = db_fail(w, err, "change log");
     }
     free(name);
     free(vname);
@@ -629,6 +703,8 @@ static int index_file(writer *w, const corpus_file *f, int64_t source_id, const 
             sqlite3_clear_bindings(st);
             if (step == SQLITE_DONE) {
                 source_id = sqlite3_last_insert_rowid(w->db);
+                if (log_change(w, CHANGE_ISSUES, 0, issue) != 0)
+                    rc = db_fail(w, err, "change log");
                 break;
             }
             if (ext == SQLITE_CONSTRAINT_UNIQUE && attempt < 100) {
@@ -709,6 +785,20 @@ static int load_taxonomy(sqlite3 *db, const index_options *opt, taxonomy **tax, 
 /* Rebuild the topics table and re-classify every stored article. */
 static int refile_topics(writer *w, const char *origin, nfs_err *err)
 {
+    /* every topic directory, old and new, is replaced: log their names */
+    if (w->logging) {
+        sqlite3_stmt *old;
+        if (sqlite3_prepare_v2(w->db, "SELECT name FROM topics", -1, &old, NULL) != SQLITE_OK)
+            return db_fail(w, err, "topics");
+        int rc = 0;
+        while (rc == 0 && sqlite3_step(old) == SQLITE_ROW)
+            rc = log_change(w, CHANGE_TOPICS, 0, (const char *)sqlite3_column_text(old, 0));
+        sqlite3_finalize(old);
+        for (size_t i = 0; rc == 0 && i < taxonomy_size(w->tax); i++)
+            rc = log_change(w, CHANGE_TOPICS, 0, taxonomy_topic_name(w->tax, i));
+        if (rc != 0)
+            return db_fail(w, err, "change log");
+    }
     if (exec_sql(w->db, "DELETE FROM topics", err) != 0 ||
         exec_sql(w->db, "DELETE FROM article_topics", err) != 0)
         return -1;
@@ -826,6 +916,24 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
         }
     if (gaz_open(&gaz, err) != 0 || load_taxonomy(w.db, opt, &tax, err) != 0)
         goto out;
+    /* A bulk load into an empty index logs no changes (there is nothing a
+     * mount could have cached); log_floor tells mounts to drop everything
+     * for the generations it covers. */
+    {
+        sqlite3_stmt *st;
+        int empty = 1;
+        if (sqlite3_prepare_v2(w.db, "SELECT 1 FROM sources LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+            empty = sqlite3_step(st) != SQLITE_ROW;
+            sqlite3_finalize(st);
+        }
+        w.logging = !empty;
+        if (!w.logging && (tx_begin(&w, err) != 0 ||
+                           exec_sql(w.db, "INSERT OR REPLACE INTO meta(key, value)"
+                                          " VALUES('log_floor', 9223372036854775807)",
+                                    err) != 0 ||
+                           tx_commit(&w, err) != 0))
+            goto out;
+    }
     w.gaz = gaz;
     w.tax = tax;
 
@@ -914,29 +1022,57 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
     {
         sqlite3_stmt *all = w.st[ST_SOURCE_ALL];
         int64_t *gone = NULL;
-        size_t n_gone = 0, cap = 0;
+        char **gone_issue = NULL;
+        size_t n_gone = 0, cap = 0, cap2 = 0, n2 = 0;
         while (sqlite3_step(all) == SQLITE_ROW) {
             const char *path = (const char *)sqlite3_column_text(all, 1);
             corpus_file key = {.rel = (char *)path};
-            if (!bsearch(&key, sc.files, sc.n, sizeof *sc.files, cmp_files))
+            if (!bsearch(&key, sc.files, sc.n, sizeof *sc.files, cmp_files)) {
                 NFS_VEC_PUSH(gone, n_gone, cap, sqlite3_column_int64(all, 0));
+                NFS_VEC_PUSH(gone_issue, n2, cap2,
+                             nfs_xstrdup((const char *)sqlite3_column_text(all, 2)));
+            }
         }
         sqlite3_reset(all);
-        for (size_t i = 0; i < n_gone; i++) {
-            if (tx_begin(&w, err) != 0 || delete_articles(&w, gone[i], err) != 0) {
-                free(gone);
-                goto out;
+        int failed = 0;
+        for (size_t i = 0; i < n_gone && !failed; i++) {
+            if (tx_begin(&w, err) != 0 || delete_articles(&w, gone[i], err) != 0 ||
+                log_change(&w, CHANGE_ISSUES, 0, gone_issue[i]) != 0) {
+                failed = 1;
+                break;
             }
             sqlite3_bind_int64(w.st[ST_SOURCE_DELETE], 1, gone[i]);
             if (step_done(w.st[ST_SOURCE_DELETE]) != 0) {
                 db_fail(&w, err, "delete source");
-                free(gone);
-                goto out;
+                failed = 1;
+                break;
             }
             w.changed = 1;
             stats->files_removed++;
         }
+        for (size_t i = 0; i < n2; i++)
+            free(gone_issue[i]);
+        free(gone_issue);
         free(gone);
+        if (failed)
+            goto out;
+    }
+    /* the change log: keep the last CHANGE_LOG_KEEP generations; after a
+     * bulk load, the generations before now are not logged */
+    if (tx_begin(&w, err) != 0)
+        goto out;
+    {
+        char sql[160];
+        snprintf(sql, sizeof sql, "DELETE FROM changes WHERE generation <= %lld",
+                 (long long)(w.next_gen - CHANGE_LOG_KEEP));
+        if (exec_sql(w.db, sql, err) != 0)
+            goto out;
+        if (!w.logging) {
+            snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta(key, value) VALUES('log_floor', %lld)",
+                     (long long)(w.changed ? w.next_gen : w.next_gen - 1));
+            if (exec_sql(w.db, sql, err) != 0)
+                goto out;
+        }
     }
     if (tx_commit(&w, err) != 0)
         goto out;

@@ -914,23 +914,89 @@ int tree_refresh(tree_conn *c)
     return changed;
 }
 
-void tree_changed_dirs(tree_conn *c, int64_t since, void (*fn)(void *ctx, nfs_ino dir), void *ctx)
+int64_t tree_generation(tree *t)
 {
+    return t->generation;
+}
+
+static nfs_ino change_dir_ino(int kind, int64_t key)
+{
+    switch (kind) {
+    case CHANGE_ISSUES:
+        return INO_ISSUES;
+    case CHANGE_ISSUE:
+        return tree_ino_make(TAG_ISSUE, (uint64_t)key);
+    case CHANGE_REGIONS:
+        return INO_REGIONS;
+    case CHANGE_REGION:
+        return tree_ino_make(TAG_REGION, (uint64_t)key);
+    case CHANGE_TOPICS:
+        return INO_TOPICS;
+    case CHANGE_TOPIC:
+        return tree_ino_make(TAG_TOPIC, (uint64_t)key);
+    }
+    return 0;
+}
+
+/* Every directory there is (for when the change log cannot say). */
+static void all_dirs(tree_conn *c, tree_change_fn fn, void *ctx)
+{
+    static const nfs_ino fixed[] = {NFS_ROOT_INO, INO_ISSUES, INO_REGIONS, INO_TOPICS, INO_SEARCH};
+    for (size_t i = 0; i < NFS_ARRAY_LEN(fixed); i++)
+        fn(ctx, fixed[i], NULL);
     static const struct {
         int tag;
         const char *sql;
     } lists[] = {
-        {TAG_ISSUE, "SELECT id FROM sources WHERE indexed_at >= ?"},
-        {TAG_REGION, "SELECT code FROM region_counts WHERE ? IS NOT NULL"},
-        {TAG_TOPIC, "SELECT id FROM topics WHERE ? IS NOT NULL"},
+        {TAG_ISSUE, "SELECT id FROM sources"},
+        {TAG_REGION, "SELECT code FROM region_counts"},
+        {TAG_TOPIC, "SELECT id FROM topics"},
     };
     for (size_t i = 0; i < NFS_ARRAY_LEN(lists); i++) {
         sqlite3_stmt *st;
         if (sqlite3_prepare_v2(c->db, lists[i].sql, -1, &st, NULL) != SQLITE_OK)
             continue;
-        sqlite3_bind_int64(st, 1, since);
         while (sqlite3_step(st) == SQLITE_ROW)
-            fn(ctx, tree_ino_make(lists[i].tag, (uint64_t)sqlite3_column_int64(st, 0)));
+            fn(ctx, tree_ino_make(lists[i].tag, (uint64_t)sqlite3_column_int64(st, 0)), NULL);
         sqlite3_finalize(st);
     }
+}
+
+int tree_changes(tree_conn *c, int64_t after, int64_t upto, tree_change_fn fn, void *ctx)
+{
+    /* does the log reach back to after? */
+    int64_t floor = 0, oldest = -1;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT (SELECT value FROM meta WHERE key = 'log_floor'),"
+                           " (SELECT min(generation) FROM changes)",
+                           -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            floor = sqlite3_column_int64(st, 0);
+            oldest = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 1);
+        }
+        sqlite3_finalize(st);
+    }
+    int complete = after >= floor && (oldest < 0 || oldest <= after + 1 || after >= upto);
+    if (!complete) {
+        all_dirs(c, fn, ctx);
+        return 1;
+    }
+    fn(ctx, NFS_ROOT_INO, NULL);
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT kind, key, name FROM changes WHERE generation > ?"
+                           " AND generation <= ?",
+                           -1, &st, NULL) != SQLITE_OK) {
+        all_dirs(c, fn, ctx);
+        return 1;
+    }
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int64(st, 2, upto);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        nfs_ino dir = change_dir_ino(sqlite3_column_int(st, 0), sqlite3_column_int64(st, 1));
+        if (dir)
+            fn(ctx, dir, (const char *)sqlite3_column_text(st, 2));
+    }
+    sqlite3_finalize(st);
+    return 0;
 }
