@@ -9,5 +9,6 @@ int cli_search(int argc, char **argv);
 int cli_explain(int argc, char **argv);
 int cli_tree(const char *cmd, int argc, char **argv);
 int cli_enrich(int argc, char **argv);
+int cli_check(int argc, char **argv);
 
 #endif

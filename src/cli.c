@@ -511,3 +511,80 @@ int cli_enrich(int argc, char **argv)
     gaz_close(gaz);
     return status;
 }
+
+/* ---- check ---- */
+
+static const char usage_check[] =
+    "usage: newsfs check DB\n"
+    "Verify the index: SQLite integrity, the full-text index against the\n"
+    "articles, every issue complete, region counts. Prints what is wrong;\n"
+    "exit status 0 when all is well.\n";
+
+/* Run a query that must return 0 rows (or a single 0 / "ok"); report otherwise. */
+static int check_query(sqlite3 *db, const char *what, const char *sql, const char *want)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        printf("%-28s FAILED: %s\n", what, sqlite3_errmsg(db));
+        return 1;
+    }
+    int rc = sqlite3_step(st), bad = 0;
+    if (rc == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        if (!v || strcmp(v, want) != 0) {
+            printf("%-28s FAILED: %s\n", what, v ? v : "(null)");
+            bad = 1;
+        }
+    } else if (rc != SQLITE_DONE) {
+        printf("%-28s FAILED: %s\n", what, sqlite3_errmsg(db));
+        bad = 1;
+    }
+    sqlite3_finalize(st);
+    if (!bad)
+        printf("%-28s ok\n", what);
+    return bad;
+}
+
+int cli_check(int argc, char **argv)
+{
+    if (argc != 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(usage_check, argc == 2 ? stdout : stderr);
+        return argc == 2 ? 0 : 2;
+    }
+    sqlite3 *db;
+    nfs_err err;
+    if (index_open_db(argv[1], 0, &db, &err) != 0) {
+        fprintf(stderr, "newsfs check: %s\n", err.msg);
+        return 1;
+    }
+    int bad = 0;
+    bad += check_query(db, "sqlite integrity", "PRAGMA integrity_check", "ok");
+    /* FTS5 checks its index against the articles table; an error means a mismatch */
+    char *msg = NULL;
+    if (sqlite3_exec(db, "INSERT INTO fts(fts, rank) VALUES('integrity-check', 1)", NULL, NULL,
+                     &msg) != SQLITE_OK) {
+        printf("%-28s FAILED: %s\n", "full-text index", msg ? msg : sqlite3_errmsg(db));
+        bad++;
+    } else {
+        printf("%-28s ok\n", "full-text index");
+    }
+    sqlite3_free(msg);
+    bad += check_query(db, "every issue complete",
+                       "SELECT count(*) FROM sources s WHERE n_articles !="
+                       " (SELECT count(*) FROM articles a WHERE a.source_id = s.id)",
+                       "0");
+    bad += check_query(db, "no orphan articles",
+                       "SELECT count(*) FROM articles a WHERE NOT EXISTS"
+                       " (SELECT 1 FROM sources s WHERE s.id = a.source_id)",
+                       "0");
+    bad += check_query(db, "region counts",
+                       "SELECT count(*) FROM (SELECT region, count(*) n FROM articles GROUP BY"
+                       " region) a LEFT JOIN region_counts r ON r.code = a.region"
+                       " WHERE r.direct IS NULL OR r.direct != a.n",
+                       "0");
+    bad += check_query(db, "view names unique",
+                       "SELECT count(*) - count(DISTINCT vname) FROM articles", "0");
+    sqlite3_close(db);
+    printf("%s\n", bad ? "the index has problems: re-create it with newsfs index --force" : "index ok");
+    return bad ? 1 : 0;
+}
