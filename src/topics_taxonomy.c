@@ -527,7 +527,8 @@ static int build(draft *d, const char *text, size_t len, const char *origin, tax
         draft_topic *dt = &d->topics[k];
         t->names[k] = nfs_xstrdup(dt->name);
         /* equal terms: the later one wins; weight 0 drops the term */
-        qsort(dt->terms, dt->n_terms, sizeof *dt->terms, term_order);
+        if (dt->n_terms > 1)
+            qsort(dt->terms, dt->n_terms, sizeof *dt->terms, term_order);
         int positive = 0;
         for (size_t i = 0; i < dt->n_terms; i++) {
             draft_term *x = &dt->terms[i];
