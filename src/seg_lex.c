@@ -1,0 +1,584 @@
+/* seg_lex.c - what one block of an issue looks like on its own, for the
+ * segmenter: bylines (本报讯 (记者…), 本报记者 X, 通讯员X报道), photo credits
+ * (… 摄), 阅读提示 boxes, continuation marks (上接第N版), head-like lines,
+ * sentence ends, and how a block starts (like a new paragraph, or in the
+ * middle of a sentence). Only general newspaper conventions live here:
+ * nothing is specific to one issue. */
+#include <string.h>
+
+#include "nfs.h"
+#include "seg_internal.h"
+
+/* ---- code points ------------------------------------------------------ */
+
+int seg_is_space(uint32_t cp)
+{
+    return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 ||
+           cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+           cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+uint32_t seg_cp_before(const char *s, size_t end, size_t *start)
+{
+    size_t k = end - 1;
+    while (k > 0 && end - k < 4 && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k--;
+    uint32_t cp;
+    if (utf8_decode(s + k, end - k, &cp) != end - k) {
+        k = end - 1; /* malformed: take the last byte alone */
+        cp = 0xFFFD;
+    }
+    if (start)
+        *start = k;
+    return cp;
+}
+
+int seg_is_han_or_alnum(uint32_t cp)
+{
+    return nfs_is_han(cp) || (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= 'a' && cp <= 'z');
+}
+
+static int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
+
+/* Punctuation that ends a sentence (after NFKC: full-width forms are ASCII). */
+static int is_sentence_end(uint32_t cp)
+{
+    return cp == 0x3002 /* 。 */ || cp == '!' || cp == '?' || cp == ';' || cp == 0x2026 /* … */ ||
+           cp == '.';
+}
+
+static int is_closer(uint32_t cp)
+{
+    return cp == 0x201D /* ” */ || cp == 0x2019 /* ’ */ || cp == 0x300D /* 」 */ ||
+           cp == 0x300F /* 』 */ || cp == '"' || cp == '\'';
+}
+
+/* Marks printed before bylines and boxed items. */
+static int is_bullet(uint32_t cp)
+{
+    return cp == 0x25A1 /* □ */ || cp == 0x25A0 /* ■ */ || cp == 0x25CF /* ● */ ||
+           cp == 0x25C6 /* ◆ */ || cp == 0x25B2 /* ▲ */ || cp == 0x2605 /* ★ */ ||
+           cp == 0x25BC /* ▼ */ || cp == 0x25C7 /* ◇ */ || cp == 0x25CB /* ○ */;
+}
+
+/* ---- small string helpers --------------------------------------------- */
+
+static int has_prefix(const char *s, size_t len, const char *lit)
+{
+    size_t n = strlen(lit);
+    return len >= n && memcmp(s, lit, n) == 0;
+}
+
+static int has_suffix(const char *s, size_t len, const char *lit)
+{
+    size_t n = strlen(lit);
+    return len >= n && memcmp(s + len - n, lit, n) == 0;
+}
+
+static size_t skip_spaces(const char *s, size_t len, size_t i)
+{
+    while (i < len) {
+        uint32_t cp;
+        size_t k = utf8_decode(s + i, len - i, &cp);
+        if (!seg_is_space(cp))
+            break;
+        i += k;
+    }
+    return i;
+}
+
+static size_t skip_bullets(const char *s, size_t len, size_t i)
+{
+    for (;;) {
+        i = skip_spaces(s, len, i);
+        if (i >= len)
+            return i;
+        uint32_t cp;
+        size_t k = utf8_decode(s + i, len - i, &cp);
+        if (!is_bullet(cp))
+            return i;
+        i += k;
+    }
+}
+
+size_t seg_heading_skip(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && s[i] == '#')
+        i++;
+    if (i == 0)
+        return 0;
+    return skip_spaces(s, len, i);
+}
+
+size_t seg_first_words(const char *s, size_t len, size_t max_chars)
+{
+    size_t i = seg_heading_skip(s, len), start = i, chars = 0;
+    while (i < len && chars < max_chars) {
+        uint32_t cp;
+        size_t k = utf8_decode(s + i, len - i, &cp);
+        if (cp == '\n' || (is_sentence_end(cp) && i > start))
+            break;
+        i += k;
+        chars++;
+    }
+    return i;
+}
+
+/* ---- bylines and credits ---------------------------------------------- */
+
+/* Length in bytes of a reporter role word at s (本报记者, 通讯员, 新华社记者,
+ * 本报特约记者…), or 0. */
+static size_t role_len(const char *s, size_t len)
+{
+    static const char *const orgs[] = {"本报", "新华社", "中新社", "人民日报", "工人日报"};
+    static const char *const quals[] = {"特约", "见习", "首席", "摄影", "实习", "驻站"};
+    static const char *const cores[] = {"记者", "通讯员", "评论员", "撰稿人"};
+    size_t i = 0;
+    for (size_t k = 0; k < NFS_ARRAY_LEN(orgs); k++)
+        if (has_prefix(s + i, len - i, orgs[k])) {
+            i += strlen(orgs[k]);
+            break;
+        }
+    for (size_t k = 0; k < NFS_ARRAY_LEN(quals); k++)
+        if (has_prefix(s + i, len - i, quals[k])) {
+            i += strlen(quals[k]);
+            break;
+        }
+    for (size_t k = 0; k < NFS_ARRAY_LEN(cores); k++)
+        if (has_prefix(s + i, len - i, cores[k]))
+            return i + strlen(cores[k]);
+    return 0;
+}
+
+typedef struct {
+    int roles, names;
+    int credit; /* ends with 摄 / 摄影 / 供图 / 新华社发 */
+    int report; /* ends with 报道 */
+} person_line;
+
+/* A person's name: 2 to 4 Han characters, or up to 12 with a middle dot. */
+static int is_name(const char *s, size_t len)
+{
+    size_t i = 0, chars = 0;
+    int dot = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += utf8_decode(s + i, len - i, &cp);
+        if (cp == 0xB7 || cp == 0x30FB || cp == 0x2022)
+            dot = 1;
+        else if (!nfs_is_han(cp))
+            return 0;
+        chars++;
+    }
+    return chars >= 2 && (chars <= 4 || (dot && chars <= 12));
+}
+
+static int is_separator(uint32_t cp)
+{
+    return seg_is_space(cp) || cp == 0x3001 /* 、 */ || cp == '/' || cp == '(' || cp == ')' ||
+           cp == ',' || cp == 0x3010 || cp == 0x3011 /* 【】 */;
+}
+
+/* Parse a line made only of reporter roles and names, optionally ending in
+ * 摄 (a photo credit) or 报道. Returns 1 when the whole line is such. */
+static int parse_person_line(const char *s, size_t len, person_line *pl)
+{
+    memset(pl, 0, sizeof *pl);
+    size_t i = 0;
+    int tokens = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t k = utf8_decode(s + i, len - i, &cp);
+        if (is_separator(cp)) {
+            i += k;
+            continue;
+        }
+        size_t t = i; /* token: up to the next separator */
+        while (t < len) {
+            k = utf8_decode(s + t, len - t, &cp);
+            if (is_separator(cp))
+                break;
+            t += k;
+        }
+        if (pl->credit || pl->report)
+            return 0; /* something after the closing word */
+        const char *tok = s + i;
+        size_t tl = t - i;
+        i = t;
+        tokens++;
+        if (tokens > 12)
+            return 0;
+        if (tl == strlen("新华社发") && has_prefix(tok, tl, "新华社发")) {
+            pl->credit = 1;
+            pl->roles++;
+            continue;
+        }
+        size_t r;
+        while ((r = role_len(tok, tl)) > 0) {
+            pl->roles++;
+            tok += r;
+            tl -= r;
+        }
+        if (has_suffix(tok, tl, "摄影")) {
+            tl -= strlen("摄影");
+            pl->credit = 1;
+        } else if (has_suffix(tok, tl, "摄")) {
+            tl -= strlen("摄");
+            pl->credit = 1;
+        } else if (has_suffix(tok, tl, "供图")) {
+            tl -= strlen("供图");
+            pl->credit = 1;
+        } else if (has_suffix(tok, tl, "报道")) {
+            tl -= strlen("报道");
+            pl->report = 1;
+        }
+        if (tl == 0)
+            continue;
+        if (!is_name(tok, tl))
+            return 0;
+        pl->names++;
+    }
+    return pl->names > 0 || (pl->credit && pl->roles > 0);
+}
+
+/* A trailing photo credit after the last sentence of s: its offset, or 0. */
+static size_t caption_credit_offset(const char *s, size_t len, size_t nchars)
+{
+    size_t end = len;
+    while (end > 0) { /* drop a closing parenthesis around the credit */
+        size_t st;
+        uint32_t cp = seg_cp_before(s, end, &st);
+        if (cp != ')' && !seg_is_space(cp))
+            break;
+        end = st;
+    }
+    if (end == 0)
+        return 0;
+    if (!(has_suffix(s, end, "摄") || has_suffix(s, end, "摄影") || has_suffix(s, end, "供图") ||
+          has_suffix(s, end, "新华社发")))
+        return 0;
+    /* walk back over at most 40 characters to the end of the last sentence */
+    size_t i = end, chars = 0;
+    while (i > 0 && chars < 40) {
+        size_t st;
+        uint32_t cp = seg_cp_before(s, i, &st);
+        if (is_sentence_end(cp) || is_closer(cp))
+            break;
+        if (cp == '(' && st > 0) {
+            /* a credit in parentheses: "…现场。(新华社记者 X 摄)" */
+            size_t st2;
+            uint32_t before = seg_cp_before(s, st, &st2);
+            if (is_sentence_end(before) || is_closer(before)) {
+                i = st;
+                break;
+            }
+        }
+        i = st;
+        chars++;
+    }
+    if (i == 0 && nchars > 40)
+        return 0;
+    person_line pl;
+    if (!parse_person_line(s + i, len - i, &pl) || !pl.credit)
+        return 0;
+    if (i == 0)
+        return 0; /* the whole block is a credit: not a caption */
+    return i;
+}
+
+/* Byte length of the byline that opens a lead paragraph, or 0. */
+static size_t extend_byline(const char *s, size_t len, size_t q)
+{
+    size_t r = skip_spaces(s, len, q);
+    if (r < len && s[r] == '(') {
+        for (size_t k = r + 1, chars = 0; k < len && chars < 40; chars++) {
+            uint32_t cp;
+            size_t step = utf8_decode(s + k, len - k, &cp);
+            if (cp == ')')
+                return k + 1;
+            if (is_sentence_end(cp) || cp == ',')
+                break;
+            k += step;
+        }
+        return q;
+    }
+    /* 本报讯 通讯员X 记者Y报道 */
+    for (size_t k = r, chars = 0; k < len && chars < 40; chars++) {
+        if (has_prefix(s + k, len - k, "报道"))
+            return chars ? k + strlen("报道") : q;
+        uint32_t cp;
+        size_t step = utf8_decode(s + k, len - k, &cp);
+        if (!(nfs_is_han(cp) || seg_is_space(cp) || cp == 0x3001 || cp == 0xB7))
+            break;
+        k += step;
+    }
+    return q;
+}
+
+static size_t lead_byline_len(const char *s, size_t len)
+{
+    size_t p = skip_bullets(s, len, 0);
+    if (has_prefix(s + p, len - p, "本报讯"))
+        return extend_byline(s, len, p + strlen("本报讯"));
+    if (!role_len(s + p, len - p) &&
+        (has_prefix(s + p, len - p, "本报") || has_prefix(s + p, len - p, "新华社") ||
+         has_prefix(s + p, len - p, "中新社"))) {
+        /* 本报北京11月20日电, 新华社北京11月20日电 */
+        size_t k = p + (has_prefix(s + p, len - p, "本报") ? strlen("本报") : strlen("新华社"));
+        for (size_t chars = 0; k < len && chars < 20; chars++) {
+            uint32_t cp;
+            size_t step = utf8_decode(s + k, len - k, &cp);
+            if (chars >= 2 && (has_prefix(s + k, len - k, "电") || has_prefix(s + k, len - k, "讯")))
+                return extend_byline(s, len, k + step);
+            if (!(nfs_is_han(cp) || is_digit(cp) || seg_is_space(cp)))
+                break;
+            k += step;
+        }
+        return 0;
+    }
+    /* 记者X报道 / 通讯员X 记者Y报道, then the text */
+    if (!role_len(s + p, len - p))
+        return 0;
+    for (size_t k = p, chars = 0; k < len && chars < 40; chars++) {
+        if (has_prefix(s + k, len - k, "报道")) {
+            person_line pl;
+            size_t end = k + strlen("报道");
+            if (parse_person_line(s + p, end - p, &pl) && pl.report)
+                return end;
+            return 0;
+        }
+        uint32_t cp;
+        size_t step = utf8_decode(s + k, len - k, &cp);
+        if (!(nfs_is_han(cp) || seg_is_space(cp) || cp == 0x3001 || cp == 0xB7))
+            return 0;
+        k += step;
+    }
+    return 0;
+}
+
+int seg_lead_is_dispatch(const char *s, size_t byline_len)
+{
+    size_t p = skip_bullets(s, byline_len, 0);
+    return byline_len > 0 && !role_len(s + p, byline_len - p);
+}
+
+/* ---- boxes and continuation marks ------------------------------------- */
+
+static const char *const box_words[] = {"阅读提示", "核心提示", "编者按", "内容提要"};
+
+/* 1: the block is a box header alone; 2: a box header with its text. */
+static int box_kind(const char *s, size_t len)
+{
+    size_t i = skip_bullets(s, len, seg_heading_skip(s, len));
+    for (size_t k = 0; k < NFS_ARRAY_LEN(box_words); k++) {
+        size_t w = strlen(box_words[k]);
+        if (!has_prefix(s + i, len - i, box_words[k]))
+            continue;
+        size_t r = skip_spaces(s, len, i + w);
+        if (r < len && s[r] == ':')
+            r = skip_spaces(s, len, r + 1);
+        return r >= len ? 1 : 2;
+    }
+    return 0;
+}
+
+static int is_contmark(const char *s, size_t len)
+{
+    size_t i = skip_spaces(s, len, seg_heading_skip(s, len));
+    if (i < len && s[i] == '(')
+        i++;
+    if (!has_prefix(s + i, len - i, "上接"))
+        return 0;
+    i += strlen("上接");
+    for (size_t chars = 0; i < len && chars < 8; chars++) {
+        if (has_prefix(s + i, len - i, "版"))
+            return 1;
+        uint32_t cp;
+        i += utf8_decode(s + i, len - i, &cp);
+    }
+    return 0;
+}
+
+/* ---- how a block starts ------------------------------------------------ */
+
+static int starts_like_paragraph(const char *s, size_t len)
+{
+    static const char *const openers[] = {
+        "近年来", "近年", "近日", "日前", "目前", "据", "此外", "同时", "今年", "去年", "前不久",
+        "不久前", "为此", "另外", "与此同时", "截至", "随着", "如今", "当天", "当日", "记者",
+        "对此", "其中", "一是", "二是", "三是", "首先", "其次", "最后", "此前", "近期", "连日来",
+        "眼下", "然而", "因此", "由此", "今后", "未来", "下一步", "自此", "从此", "另据", "本次",
+        "这次", "近些年", "多年来", "长期以来", "一直以来"};
+    for (size_t k = 0; k < NFS_ARRAY_LEN(openers); k++)
+        if (has_prefix(s, len, openers[k]))
+            return 1;
+    /* a date: 2019年, 11月21日 */
+    size_t i = 0;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i > 0 && (has_prefix(s + i, len - i, "年") || has_prefix(s + i, len - i, "月") ||
+                  has_prefix(s + i, len - i, "日")))
+        return 1;
+    return 0;
+}
+
+static int starts_mid_sentence(const char *s, size_t len)
+{
+    uint32_t cp, next = 0;
+    size_t k = utf8_decode(s, len, &cp);
+    if (k < len)
+        utf8_decode(s + k, len - k, &next);
+    switch (cp) {
+    case ',': case 0x3001: case 0x3002: case ';': case ':': case '!': case '?': case ')':
+    case 0x201D: case 0x2019: case 0x300B: case 0x300D: case 0x300F: case 0x2026: case '%':
+        return 1;
+    case 0x7684: /* 的, but not 的确 */
+        return next != 0x786E;
+    case 0x4E86: /* 了, but not 了解 */
+        return next != 0x89E3;
+    case 0x4EEC: /* 们 */
+    case 0x8005: /* 者 */
+    case 0x5417: /* 吗 */
+    case 0x5462: /* 呢 */
+    case 0x5427: /* 吧 */
+    case 0x4E48: /* 么 */
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The first sentence is a few characters long ("卫视播出。…"): paragraphs do
+ * not open that way, the tail of a cut sentence does. */
+static int short_first_sentence(const char *s, size_t len)
+{
+    size_t i = 0, chars = 0;
+    while (i < len && chars <= 5) {
+        uint32_t cp;
+        i += utf8_decode(s + i, len - i, &cp);
+        if (cp == 0x3002 || cp == '!' || cp == '?' || cp == ';')
+            return chars >= 1;
+        if (cp == ',' || cp == 0x201C || cp == ':' || seg_is_space(cp))
+            return 0;
+        chars++;
+    }
+    return 0;
+}
+
+/* ---- the block ---------------------------------------------------------- */
+
+void seg_classify_block(const char *s, size_t len, seg_block *b)
+{
+    b->flags = 0;
+    b->byline_len = 0;
+    b->credit_off = 0;
+    size_t hs = seg_heading_skip(s, len);
+    b->hashes = 0;
+    while (b->hashes < 255 && b->hashes < hs && s[b->hashes] == '#')
+        b->hashes++;
+    const char *c = s + hs; /* content after heading marks */
+    size_t cl = len - hs;
+
+    uint32_t nchars = 0, stops = 0, alnum = 0, exclaims = 0;
+    int clauses = 0, multiline = 0;
+    for (size_t i = 0; i < cl;) {
+        uint32_t cp;
+        i += utf8_decode(c + i, cl - i, &cp);
+        if (cp == '\n')
+            multiline = 1;
+        if (seg_is_space(cp))
+            continue;
+        nchars++;
+        if (cp == 0x3002)
+            stops++;
+        else if (cp == '!' || cp == '?')
+            exclaims++;
+        else if ((cp == ',' || cp == ';') && i < cl)
+            clauses = 1;
+        if (seg_is_han_or_alnum(cp))
+            alnum++;
+    }
+    b->nchars = nchars;
+    if (multiline)
+        b->flags |= BF_MULTILINE;
+    if (clauses)
+        b->flags |= BF_CLAUSES;
+    if (!cl)
+        return;
+
+    /* how it ends */
+    size_t lst;
+    uint32_t last = seg_cp_before(c, cl, &lst), before_last = 0;
+    if (lst > 0)
+        before_last = seg_cp_before(c, lst, NULL);
+    if (is_sentence_end(last) || last == ':' || last == ')')
+        b->flags |= BF_TERMINAL;
+    else if (is_closer(last) && (is_sentence_end(before_last) || before_last == ':'))
+        b->flags |= BF_TERMINAL;
+    if (last == 0x2014 && before_last == 0x2014) /* —— */
+        b->flags |= BF_PREMARK;
+    if (last == ':')
+        b->flags |= BF_PREMARK;
+    if (last == ',' || last == 0x3001 || last == '(' || last == 0x201C || last == 0x2018 ||
+        last == 0x300A /* 《 */)
+        b->flags |= BF_OPEN_END;
+
+    /* how it starts */
+    if (starts_like_paragraph(c, cl))
+        b->flags |= BF_OPENER;
+    if (has_prefix(c, cl, "\xE2\x80\x9C") || has_prefix(c, cl, "\xE3\x80\x8C")) /* “ 「 */
+        b->flags |= BF_QUOTE_OPEN;
+    if (starts_mid_sentence(c, cl))
+        b->flags |= BF_NONINITIAL;
+    if (short_first_sentence(c, cl))
+        b->flags |= BF_SHORT_OPEN;
+
+    /* what it is */
+    person_line pl;
+    int bk = box_kind(s, len);
+    if (bk == 1)
+        b->flags |= BF_BOXHEAD;
+    else if (bk == 2)
+        b->flags |= BF_BOXINLINE;
+    else if (is_contmark(s, len))
+        b->flags |= BF_CONTMARK;
+    else if (!multiline && nchars <= 48 && parse_person_line(c, cl, &pl) &&
+             (pl.credit || pl.roles > 0)) {
+        b->flags |= pl.credit ? BF_CREDIT : BF_BYLINE;
+        b->flags &= ~(uint32_t)(BF_OPENER | BF_NONINITIAL);
+    } else {
+        size_t bl = lead_byline_len(s, len);
+        if (bl > 0 && bl < 0xFFFF) {
+            size_t rest = skip_spaces(s, len, bl);
+            if (rest < len) {
+                b->flags |= BF_LEAD;
+                b->byline_len = (uint16_t)bl;
+                b->flags &= ~(uint32_t)(BF_OPENER | BF_NONINITIAL | BF_QUOTE_OPEN);
+            } else {
+                b->flags |= BF_BYLINE;
+            }
+        }
+        size_t co = caption_credit_offset(s, len, nchars);
+        if (co > 0 && co < 0xFFFF) {
+            b->flags |= BF_CAPTION;
+            b->credit_off = (uint16_t)co;
+        }
+    }
+
+    /* head-like: one short line that does not end a sentence */
+    if (!multiline && nchars >= 1 && nchars <= 64 && alnum > 0 && stops == 0 &&
+        !(b->flags & (BF_OPEN_END | BF_BYLINE | BF_CREDIT | BF_LEAD | BF_BOXHEAD | BF_BOXINLINE |
+                      BF_CONTMARK | BF_CAPTION))) {
+        int ok = 1;
+        if (last == ';' || last == 0x2026 || last == '.')
+            ok = 0;
+        else if (last == '!' || last == '?')
+            ok = nchars <= 24 && exclaims <= 2;
+        else if (is_closer(last) && is_sentence_end(before_last))
+            ok = 0;
+        if (ok)
+            b->flags |= BF_HEADLIKE;
+    }
+}
