@@ -276,6 +276,13 @@ static void next_word(const char **s, const char *end, const char **w, size_t *w
 /* "@include default", "@remove NAME", "@set KEY VALUE". */
 static int parse_directive(parser *p, const char *s, const char *end)
 {
+    /* a comment may follow, after white space */
+    for (const char *c = s + 1; c < end; c++)
+        if (*c == '#' && (c[-1] == ' ' || c[-1] == '\t')) {
+            end = c;
+            trim(&s, &end);
+            break;
+        }
     const char *word;
     size_t wn;
     next_word(&s, end, &word, &wn);

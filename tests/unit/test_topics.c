@@ -350,6 +350,13 @@ static void test_user_file_extends_default(void)
     topic_result_free(&r);
     taxonomy_free(t);
 
+    /* comments after directives */
+    t = parse_ok("@include default   # the 14 topics\n@set lead 2 # more weight\n@remove 抗疫救灾 # not here\n");
+    if (t) {
+        CHECK_INT(taxonomy_size(t), 13);
+        CHECK(t->params.lead == 2.0f);
+    }
+    taxonomy_free(t);
     /* a user file may name a default topic once to extend it, not twice */
     parse_fails("@include default\n[劳模工匠]\n甲\n[劳模工匠]\n乙\n",
                 "test.topics:4: duplicate topic [劳模工匠] (first declared on line 2)");
