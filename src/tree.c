@@ -27,6 +27,7 @@
 
 #include "gazetteer.h"
 #include "index.h"
+#include "names.h"
 #include "search.h"
 #include "topics.h"
 #include "tree_internal.h"
@@ -463,7 +464,9 @@ static int lookup_region_child(tree_conn *c, uint32_t parent, const char *name, 
 
 int tree_lookup(tree_conn *c, nfs_ino parent, const char *name, tree_attr *a)
 {
-    if (!*name || strlen(name) > 1024 || strchr(name, '/'))
+    if (strlen(name) > NFS_NAME_MAX) /* as on a local disk (FUSE itself allows 1024) */
+        return -ENAMETOOLONG;
+    if (!*name || strchr(name, '/'))
         return -ENOENT;
     if (!strcmp(name, "."))
         return tree_getattr(c, parent, a);
