@@ -47,8 +47,11 @@ check-deps:
 deps:
 	@.ci/install-deps
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+# -MMD -MP: each object depends on exactly the headers it includes
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(wildcard $(BUILD)/obj/*.d)
 
 # Data files under src/data/ are compiled into the binary (see src/tools/embed.c).
 $(BUILD)/embed: src/tools/embed.c | $(BUILD)/obj
@@ -65,8 +68,10 @@ $(LIB): $(OBJ) $(DATA_OBJ)
 $(BUILD)/newsfs: $(BUILD)/obj/main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testlib.h $(LIB) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Itests/unit $< $(LIB) -o $@ $(LIBS)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/unit -MMD -MP -MF $@.d $< $(LIB) -o $@ $(LIBS)
+
+-include $(wildcard $(BUILD)/tests/*.d)
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
