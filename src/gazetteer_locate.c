@@ -33,7 +33,9 @@ static const float zone_weight[] = {1.0f, 2.0f, 3.0f};
 /* Weight factors for weaker evidence. */
 #define TOWN_FACTOR 0.5f       /* a township counts for its county */
 #define VAGUE_FACTOR 0.5f      /* an ambiguous name counted for what its readings share */
-#define UNCONFIRMED_FACTOR 0.5f /* a prefecture short form nothing else confirms */
+#define UNCONFIRMED_FACTOR 0.5f /* a prefecture short form nothing else confirms, or a
+                                   county named once with nothing around it (会同县 in
+                                   "市总工会会同县人社局") */
 
 /* Thresholds for going down the tree. */
 #define MIN_EVIDENCE 1.0f  /* to leave 全国 at all */
@@ -51,6 +53,7 @@ typedef struct {
     uint8_t vague; /* counted for the common part of several readings */
     int node;
     float weight;
+    float raw_weight; /* before passing it on */
 } mention;
 
 /* Per-division tallies for one article (a small open-addressing map). */
@@ -59,10 +62,12 @@ typedef struct {
     uint32_t certain_own;  /* certain mentions of this division */
     uint32_t certain_sub;  /* ... of it or anything inside it */
     uint32_t full_reading; /* official names that may mean it */
-    uint32_t town_reading; /* townships that may lie in it */
+    uint32_t town_reading; /* townships that lie in it, as read */
+    uint32_t town_maybe;   /* townships that may lie in it */
     uint32_t count;        /* accepted mentions */
     uint32_t sub_count;    /* ... of it or anything inside it */
     float own, sub;        /* weights */
+    float raw_sub;         /* sub before names passed their weight on */
 } tally;
 
 typedef struct {
@@ -105,6 +110,7 @@ static uint32_t tally_val(tally_map *t, int node, size_t field)
 #define CERTAIN_SUB(t, n) tally_val(t, n, offsetof(tally, certain_sub))
 #define FULL_READING(t, n) tally_val(t, n, offsetof(tally, full_reading))
 #define TOWN_READING(t, n) tally_val(t, n, offsetof(tally, town_reading))
+#define TOWN_MAYBE(t, n) tally_val(t, n, offsetof(tally, town_maybe))
 
 typedef struct {
     const gazetteer *g;
@@ -137,13 +143,16 @@ static int common_ancestor(const gazetteer *g, int a, int b)
     return -1;
 }
 
-/* How strongly the article's certain evidence points at node: the depth of
- * the deepest division at or above it (below `above`) that the article
- * names with certainty, 4 when a township of the article lies in it; 0 for
- * none. */
-static int context_of(ctx *c, int node, int above)
+/* How strongly the article's evidence points at node: 4 when a township of
+ * the article lies in it, or when node is a county both a township and an
+ * official name of the article may mean (朝阳区 ... 三里屯街道); else the
+ * depth of the deepest division at or above it (below `above`) that the
+ * article names with certainty; 0 for none. */
+static int context_of(ctx *c, int node, int above, int is_town)
 {
     if (TOWN_READING(&c->evidence, node))
+        return 4;
+    if (is_town ? FULL_READING(&c->evidence, node) : TOWN_MAYBE(&c->evidence, node))
         return 4;
     for (int x = node; x >= 0 && x != above; x = c->g->nodes[x].parent)
         if (CERTAIN_SUB(&c->evidence, x))
@@ -190,7 +199,8 @@ static int choose_reading(ctx *c, const uint32_t *r, size_t n, int use_context, 
     if (use_context) {
         int best = -1, best_ctx = 0, tie = 0;
         for (size_t i = 0; i < n; i++) {
-            int x = context_of(c, (int)c->entries[r[i]].node, shared);
+            int x = context_of(c, (int)c->entries[r[i]].node, shared,
+                               c->entries[r[i]].kind == GAZ_STREET);
             if (x > best_ctx) {
                 best_ctx = x;
                 best = (int)r[i];
@@ -221,6 +231,15 @@ static int choose_reading(ctx *c, const uint32_t *r, size_t n, int use_context, 
     return top_tie || top_level > 2 ? -1 : top;
 }
 
+/* Does the article name a division above node with certainty? */
+static int ancestor_named(ctx *c, int node)
+{
+    for (int x = c->g->nodes[node].parent; x >= 0; x = c->g->nodes[x].parent)
+        if (CERTAIN_OWN(&c->evidence, x))
+            return 1;
+    return 0;
+}
+
 static uint32_t cp_before(const char *s, size_t at)
 {
     if (at == 0)
@@ -241,9 +260,11 @@ static uint32_t cp_after(const char *s, size_t len, size_t at)
     return cp;
 }
 
+/* 永康县 or 海门市 for what is now 永康市 or 海门区: a county short form
+ * followed by an older unit word (not 区: 合作区 is no 合作市). */
 static int is_unit_suffix(uint32_t cp)
 {
-    static const char suffixes[] = "县市区旗盟州";
+    static const char suffixes[] = "县市";
     for (size_t i = 0; i < sizeof suffixes - 1; i += 3) {
         uint32_t s;
         utf8_decode(suffixes + i, 3, &s);
@@ -337,7 +358,10 @@ static void read_mention(ctx *c, size_t i, const mention *prev)
         w *= VAGUE_FACTOR;
     if (e->kind == GAZ_SHORT && !confirmed && g->nodes[m->node].level == 2)
         w *= UNCONFIRMED_FACTOR;
-    m->weight = w;
+    if (e->kind == GAZ_FULL && !adjacent && !m->vague && g->nodes[m->node].level == 3 &&
+        CERTAIN_OWN(&c->evidence, m->node) <= 1 && !ancestor_named(c, m->node))
+        w *= UNCONFIRMED_FACTOR;
+    m->weight = m->raw_weight = w;
     m->state = ST_ACCEPTED;
 }
 
@@ -352,6 +376,8 @@ static void gather_evidence(ctx *c)
             const gaz_entry *e = &c->entries[r[j]];
             if (e->kind == GAZ_FULL || e->kind == GAZ_FORMER)
                 tally_get(&c->evidence, (int)e->node, 1)->full_reading++;
+            else if (e->kind == GAZ_STREET)
+                tally_get(&c->evidence, (int)e->node, 1)->town_maybe++;
         }
         int lca;
         int chosen = choose_reading(c, r, n, 0, &lca);
@@ -556,6 +582,7 @@ int gaz_locate(const gazetteer *g, const article_view *a, gaz_result *out)
         for (int p = m->node; p >= 0; p = g->nodes[p].parent) {
             tally *y = tally_get(&t, p, 1);
             y->sub += m->weight;
+            y->raw_sub += m->raw_weight;
             y->sub_count++;
         }
     }
@@ -577,29 +604,31 @@ int gaz_locate(const gazetteer *g, const article_view *a, gaz_result *out)
         size_t nk = weighed_children(g, &t, node, &best, &w1, &w2, &total);
         if (nk == 0)
             break;
+        int passing = 0;
         const char *stop = NULL;
-        if (node < 0 && w1 < MIN_EVIDENCE)
-            stop = "too little evidence";
-        else if (w1 <= w2)
+        if (node < 0 && tally_get(&t, best, 0)->raw_sub < MIN_EVIDENCE)
+            stop = "too little evidence for a place";
+        else if (w1 <= w2 || w1 < MIN_SHARE * total)
             stop = "no single place leads";
-        else if (w1 < MIN_SHARE * total)
-            stop = "several places share the weight";
         else if (w1 < MIN_VS_PARENT * own_parent ||
                  (tally_get(&t, best, 0)->sub_count < 2 && w1 < own_parent))
-            stop = "only a passing mention";
-        if (stop) {
-            sb_printf(&why, "stayed at ");
-            put_name(&why, g, node);
-            sb_printf(&why, ": %s (", stop);
+            passing = 1;
+        if (passing) {
             put_name(&why, g, best);
-            sb_printf(&why, " %.1f of %.1f", w1, total);
-            if (node >= 0)
-                sb_printf(&why, ", ");
-            if (node >= 0)
+            sb_printf(&why, " is only a passing mention (%.1f against %.1f for ", w1, own_parent);
+            put_name(&why, g, node);
+            sb_puts(&why, " itself); ");
+            break;
+        }
+        if (stop) {
+            sb_printf(&why, "%s", stop);
+            if (node >= 0) {
+                sb_puts(&why, " inside ");
                 put_name(&why, g, node);
-            if (node >= 0)
-                sb_printf(&why, " itself %.1f", own_parent);
-            sb_puts(&why, "); ");
+            }
+            sb_puts(&why, " (");
+            put_name(&why, g, best);
+            sb_printf(&why, " %.1f of %.1f); ", w1, total);
             break;
         }
         node = best;
@@ -617,7 +646,7 @@ int gaz_locate(const gazetteer *g, const article_view *a, gaz_result *out)
     } else {
         sb_puts(&sb, ": ");
         sb_append(&sb, why.s ? why.s : "", why.len);
-        sb_puts(&sb, "places");
+        sb_puts(&sb, "places:");
         for (size_t i = 0; i < out->n_hits && i < 6; i++) {
             sb_puts(&sb, i ? ", " : " ");
             sb_puts(&sb, gaz_name(g, out->hits[i].code));
