@@ -10,6 +10,7 @@
 #include "decode.h"
 #include "fsmount.h"
 #include "index.h"
+#include "mount_helper.h"
 #include "nfs.h"
 #include "segment.h"
 
@@ -128,6 +129,8 @@ static int cmd_segment(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    if (is_mount_helper(argv[0]))
+        return mount_helper_main(argc, argv);
     if (argc < 2) {
         fputs(usage_main, stderr);
         return 2;
