@@ -66,6 +66,7 @@ typedef struct {
     uint32_t town_maybe;   /* townships that may lie in it */
     uint32_t count;        /* accepted mentions */
     uint32_t sub_count;    /* ... of it or anything inside it */
+    uint8_t zones;         /* 1 << zone of its accepted mentions */
     float own, sub;        /* weights */
     float raw_sub;         /* sub before names passed their weight on */
 } tally;
@@ -308,15 +309,17 @@ static void read_mention(ctx *c, size_t i, const mention *prev)
     if (chosen < 0) {
         /* several readings and nothing to choose by: count the part they
          * share, if it is a division; else leave the name out */
-        if (lca < 0) {
+        size_t weak = 0;
+        for (size_t j = 0; j < n; j++)
+            weak += needs_support(c, &c->entries[r[j]], m) != 0;
+        if (weak == n) { /* an ordinary word more likely than any of them (新兴) */
+            m->state = ST_UNSUPPORTED;
+            return;
+        }
+        if (lca < 0 || weak) {
             m->state = ST_AMBIGUOUS;
             return;
         }
-        for (size_t j = 0; j < n; j++)
-            if (needs_support(c, &c->entries[r[j]], m)) {
-                m->state = ST_AMBIGUOUS;
-                return;
-            }
         e = &c->entries[r[0]];
         m->node = lca;
         m->vague = 1;
@@ -430,7 +433,108 @@ static void read_all(ctx *c)
 }
 
 /* ------------------------------------------------------------------ */
-/* choosing the main region */
+/* finding the names */
+
+/* The first paragraph after from of at least LEAD_MIN_CHARS characters that
+ * holds a full sentence (not a byline, kicker, column name or repeated
+ * headline). */
+#define LEAD_MIN_CHARS 30
+static void find_lead(const char *text, size_t len, size_t from, size_t *start, size_t *end)
+{
+    *start = *end = 0;
+    for (size_t p = from; p < len;) {
+        while (p < len && (text[p] == '\n' || text[p] == ' '))
+            p++;
+        const char *nl = memchr(text + p, '\n', len - p);
+        size_t e = nl ? (size_t)(nl - text) : len;
+        if (utf8_count(text + p, e - p) >= LEAD_MIN_CHARS && memmem(text + p, e - p, "。", 3)) {
+            *start = p;
+            *end = e;
+            return;
+        }
+        p = e;
+    }
+}
+
+/* Find the names of the article, each with the zone it stands in. The
+ * article text opens with its headline lines; if it does not, the headline
+ * is scanned on its own. */
+static void find_mentions(ctx *c, const struct gaz_matcher *mt, const article_view *a)
+{
+    const char *text = a->text ? a->text : "";
+    size_t text_len = a->text ? a->text_len : 0;
+    const char *headline = a->headline ? a->headline : "";
+    size_t head_len = strlen(headline);
+    c->seg_text[0] = text;
+    c->seg_len[0] = text_len;
+    c->seg_text[1] = headline;
+    c->seg_len[1] = head_len;
+
+    size_t head_end = 0;
+    int separate_headline = 0;
+    if (head_len && text_len >= head_len && memcmp(text, headline, head_len) == 0)
+        head_end = head_len;
+    else if (head_len)
+        separate_headline = 1;
+    size_t lead_start, lead_end;
+    find_lead(text, text_len, head_end, &lead_start, &lead_end);
+
+    gaz_match *found = NULL;
+    size_t n_found = 0, cap_found = 0, n_head = 0;
+    if (separate_headline) {
+        gaz_matcher_scan(mt, headline, head_len, &found, &n_found, &cap_found);
+        n_head = n_found;
+    }
+    gaz_matcher_scan(mt, text, text_len, &found, &n_found, &cap_found);
+    c->n = n_found;
+    c->ms = nfs_xcalloc(n_found + 1, sizeof *c->ms);
+    for (size_t i = 0; i < n_found; i++) {
+        mention *m = &c->ms[i];
+        m->m = found[i];
+        m->seg = i < n_head;
+        if (m->seg || m->m.start < head_end)
+            m->zone = ZONE_HEADLINE;
+        else if (m->m.start >= lead_start && m->m.start < lead_end)
+            m->zone = ZONE_LEAD;
+        else
+            m->zone = ZONE_BODY;
+    }
+    free(found);
+}
+
+/* ------------------------------------------------------------------ */
+/* weighing and choosing the main region */
+
+/* Sum the accepted mentions per division and up the tree. A name that only
+ * introduces the next (吉林省 in 吉林省长春市) passes its weight on to it. */
+static size_t weigh(ctx *c, tally_map *t)
+{
+    const gazetteer *g = c->g;
+    for (size_t i = 0; i + 1 < c->n; i++) {
+        mention *m = &c->ms[i], *nx = &c->ms[i + 1];
+        if (m->state == ST_ACCEPTED && nx->state == ST_ACCEPTED && m->seg == nx->seg &&
+            m->m.end == nx->m.start && gaz_is_ancestor(g, m->node, nx->node))
+            m->weight = 0;
+    }
+    size_t distinct = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const mention *m = &c->ms[i];
+        if (m->state != ST_ACCEPTED)
+            continue;
+        tally *x = tally_get(t, m->node, 1);
+        if (x->count++ == 0)
+            distinct++;
+        x->own += m->weight;
+        x->zones |= (uint8_t)(1u << m->zone);
+        for (int p = m->node; p >= 0; p = g->nodes[p].parent) {
+            tally *y = tally_get(t, p, 1);
+            y->sub += m->weight;
+            y->raw_sub += m->raw_weight;
+            y->sub_count++;
+        }
+    }
+    return distinct;
+}
 
 static int cmp_hits(const void *a, const void *b)
 {
@@ -440,7 +544,8 @@ static int cmp_hits(const void *a, const void *b)
     return x->code < y->code ? -1 : x->code > y->code;
 }
 
-/* The children of node (-1 = 全国) that the article weighs, heaviest first. */
+/* The heaviest child of node (-1 = 全国): *w1 its weight, *w2 the next one's,
+ * *total all children's. Returns how many children weigh anything. */
 static size_t weighed_children(const gazetteer *g, tally_map *t, int node, int *best, float *w1,
                                float *w2, float *total)
 {
@@ -467,29 +572,134 @@ static size_t weighed_children(const gazetteer *g, tally_map *t, int node, int *
     return n;
 }
 
-/* The first paragraph after from of at least LEAD_MIN_CHARS characters that
- * holds a full sentence (a repeated headline does not). */
-#define LEAD_MIN_CHARS 30
-static void find_lead(const char *text, size_t len, size_t from, size_t *start, size_t *end)
-{
-    *start = *end = 0;
-    for (size_t p = from; p < len;) {
-        while (p < len && (text[p] == '\n' || text[p] == ' '))
-            p++;
-        const char *nl = memchr(text + p, '\n', len - p);
-        size_t e = nl ? (size_t)(nl - text) : len;
-        if (utf8_count(text + p, e - p) >= LEAD_MIN_CHARS && memmem(text + p, e - p, "。", 3)) {
-            *start = p;
-            *end = e;
-            return;
-        }
-        p = e;
-    }
-}
-
 static void put_name(strbuf *sb, const gazetteer *g, int node)
 {
     sb_puts(sb, node < 0 ? "全国" : g->nodes[node].name);
+}
+
+/* Go down from 全国 while one child clearly leads; says in why where and
+ * why it stopped. Returns the node (-1 = 全国). */
+static int choose_main(const gazetteer *g, tally_map *t, strbuf *why)
+{
+    int node = -1;
+    float own_parent = 0;
+    for (;;) {
+        int best;
+        float w1, w2, total;
+        if (weighed_children(g, t, node, &best, &w1, &w2, &total) == 0)
+            return node;
+        tally *b = tally_get(t, best, 0);
+        if (node < 0 && b->raw_sub < MIN_EVIDENCE) {
+            put_name(why, g, best);
+            sb_printf(why, " is too slight a clue (%.1f)", b->raw_sub);
+            return node;
+        }
+        if (w1 <= w2 || w1 < MIN_SHARE * total) {
+            sb_puts(why, "no single place ");
+            if (node >= 0) {
+                sb_puts(why, "inside ");
+                put_name(why, g, node);
+                sb_puts(why, " ");
+            }
+            sb_puts(why, "leads (");
+            put_name(why, g, best);
+            sb_printf(why, " %.1f of %.1f)", w1, total);
+            return node;
+        }
+        if (w1 < MIN_VS_PARENT * own_parent || (b->sub_count < 2 && w1 < own_parent)) {
+            put_name(why, g, best);
+            sb_printf(why, " is only a passing mention (%.1f against %.1f for ", w1, own_parent);
+            put_name(why, g, node);
+            sb_puts(why, " itself)");
+            return node;
+        }
+        node = best;
+        own_parent = b->own;
+    }
+}
+
+/* "in the headline and lead" for a zone mask. */
+static void put_zones(strbuf *sb, unsigned zones)
+{
+    static const char *names[] = {"body", "lead", "headline"};
+    const char *parts[3];
+    int n = 0;
+    for (int z = ZONE_HEADLINE; z >= ZONE_BODY; z--)
+        if (zones & (1u << z))
+            parts[n++] = names[z];
+    sb_puts(sb, "in the ");
+    for (int i = 0; i < n; i++) {
+        if (i)
+            sb_puts(sb, i == n - 1 ? " and " : ", ");
+        sb_puts(sb, parts[i]);
+    }
+}
+
+/* The account shown to users: what was chosen, on what evidence, what
+ * stopped it going deeper, what else was named and what was left out. */
+static char *explain(ctx *c, tally_map *t, int main_node, const gaz_result *r, const strbuf *why)
+{
+    const gazetteer *g = c->g;
+    strbuf sb = {0};
+    char path[256];
+    gaz_path(g, r->main, path, sizeof path);
+    sb_puts(&sb, path);
+    sb_puts(&sb, ": ");
+    int said = 0;
+    if (r->n_hits == 0) {
+        sb_puts(&sb, "no place named");
+        said = 1;
+    } else if (main_node >= 0) {
+        /* the deepest named division on the way down */
+        int shown = main_node;
+        while (shown >= 0 && !(tally_get(t, shown, 0) && tally_get(t, shown, 0)->count))
+            shown = g->nodes[shown].parent;
+        if (shown >= 0) {
+            const tally *x = tally_get(t, shown, 0);
+            if (x->count == 1)
+                sb_printf(&sb, "%s named once ", g->nodes[shown].name);
+            else
+                sb_printf(&sb, "%s named %u times ", g->nodes[shown].name, x->count);
+            put_zones(&sb, x->zones);
+            if (shown != main_node) {
+                sb_puts(&sb, ", with ");
+                put_name(&sb, g, main_node);
+                sb_puts(&sb, " inside it");
+            }
+            said = 1;
+        }
+    }
+    if (why->len) {
+        sb_puts(&sb, said ? "; " : "");
+        sb_append(&sb, why->s, why->len);
+        said = 1;
+    }
+    size_t others = 0;
+    for (size_t i = 0; i < r->n_hits; i++) {
+        if (r->hits[i].code == r->main)
+            continue;
+        if (others == 6) {
+            sb_puts(&sb, ", ...");
+            break;
+        }
+        sb_puts(&sb, others++ ? ", " : said ? "; also named: " : "named: ");
+        sb_printf(&sb, "%s x%u", gaz_name(g, r->hits[i].code), r->hits[i].count);
+    }
+    /* names read in a special way, once each */
+    int said_state[5] = {0};
+    for (size_t i = 0; i < c->n; i++) {
+        const mention *m = &c->ms[i];
+        const char *s = c->seg_text[m->seg] + m->m.start;
+        int l = (int)(m->m.end - m->m.start);
+        if (m->state == ST_AMBIGUOUS && !said_state[ST_AMBIGUOUS]++) {
+            sb_printf(&sb, "; %.*s left out: several places have that name and the text does not say which", l, s);
+        } else if (m->state == ST_PERSON && !said_state[ST_PERSON]++) {
+            sb_printf(&sb, "; %.*s read as part of a personal name", l, s);
+        } else if (m->state == ST_ACCEPTED && m->kind == GAZ_FORMER && !said_state[ST_ACCEPTED]++) {
+            sb_printf(&sb, "; %.*s read as its successor %s", l, s, g->nodes[m->node].name);
+        }
+    }
+    return sb_steal(&sb);
 }
 
 int gaz_locate(const gazetteer *g, const article_view *a, gaz_result *out)
@@ -497,180 +707,38 @@ int gaz_locate(const gazetteer *g, const article_view *a, gaz_result *out)
     memset(out, 0, sizeof *out);
     const struct gaz_matcher *mt = gaz_matcher_get(g);
     ctx c = {.g = g, .entries = gaz_matcher_entries(mt)};
+    find_mentions(&c, mt, a);
 
-    const char *text = a->text ? a->text : "";
-    size_t text_len = a->text ? a->text_len : 0;
-    const char *headline = a->headline ? a->headline : "";
-    size_t head_len = strlen(headline);
-    c.seg_text[0] = text;
-    c.seg_len[0] = text_len;
-    c.seg_text[1] = headline;
-    c.seg_len[1] = head_len;
-
-    /* zones of the text: the headline lines open it; the lead is the first
-     * body paragraph long enough to be one (not a byline, kicker or column
-     * name) */
-    size_t head_end = 0;
-    int separate_headline = 0;
-    if (head_len && text_len >= head_len && memcmp(text, headline, head_len) == 0)
-        head_end = head_len;
-    else if (head_len)
-        separate_headline = 1;
-    size_t lead_start = 0, lead_end = 0;
-    find_lead(text, text_len, head_end, &lead_start, &lead_end);
-
-    gaz_match *found = NULL;
-    size_t n_found = 0, cap_found = 0, n_head = 0;
-    if (separate_headline) {
-        gaz_matcher_scan(mt, headline, head_len, &found, &n_found, &cap_found);
-        n_head = n_found;
-    }
-    gaz_matcher_scan(mt, text, text_len, &found, &n_found, &cap_found);
-    c.n = n_found;
-    c.ms = nfs_xcalloc(n_found + 1, sizeof *c.ms);
-    for (size_t i = 0; i < n_found; i++) {
-        mention *m = &c.ms[i];
-        m->m = found[i];
-        m->seg = i < n_head;
-        if (m->seg || m->m.start < head_end)
-            m->zone = ZONE_HEADLINE;
-        else if (m->m.start >= lead_start && m->m.start < lead_end)
-            m->zone = ZONE_LEAD;
-        else
-            m->zone = ZONE_BODY;
-    }
-    free(found);
-
+    /* read every name twice: the second time with what the first settled */
     tally_init(&c.evidence, c.n + 8);
     gather_evidence(&c);
     read_all(&c);
     add_accepted_evidence(&c);
     add_town_evidence(&c);
     read_all(&c);
-
-    /* a name that only introduces the next (吉林省 in 吉林省长春市) passes its
-     * weight on to it */
-    for (size_t i = 0; i + 1 < c.n; i++) {
-        mention *m = &c.ms[i], *nx = &c.ms[i + 1];
-        if (m->state == ST_ACCEPTED && nx->state == ST_ACCEPTED && m->seg == nx->seg &&
-            m->m.end == nx->m.start && gaz_is_ancestor(g, m->node, nx->node))
-            m->weight = 0;
-    }
-
 #ifdef GAZ_TRACE /* cc -DGAZ_TRACE: every name found, to stderr */
     for (size_t i = 0; i < c.n; i++) {
         const mention *m = &c.ms[i];
-        const char *s0 = c.seg_text[m->seg];
-        size_t a0 = m->m.start > 9 ? m->m.start - 9 : 0;
-        fprintf(stderr, "  [%.*s|%.*s|%.*s] zone=%d state=%d kind=%d node=%s w=%.1f\n",
-                (int)(m->m.start - a0), s0 + a0, (int)(m->m.end - m->m.start), s0 + m->m.start,
-                (int)(c.seg_len[m->seg] - m->m.end < 9 ? c.seg_len[m->seg] - m->m.end : 9), s0 + m->m.end,
-                m->zone, m->state, m->kind, m->node >= 0 ? g->nodes[m->node].name : "-", m->weight);
+        fprintf(stderr, "  %.*s zone=%d state=%d kind=%d node=%s w=%.1f\n", (int)(m->m.end - m->m.start),
+                c.seg_text[m->seg] + m->m.start, m->zone, m->state, m->kind,
+                m->node >= 0 ? g->nodes[m->node].name : "-", m->weight);
     }
 #endif
+
     tally_map t;
     tally_init(&t, c.n * 4 + 8);
-    size_t n_distinct = 0;
-    for (size_t i = 0; i < c.n; i++) {
-        const mention *m = &c.ms[i];
-        if (m->state != ST_ACCEPTED)
-            continue;
-        tally *x = tally_get(&t, m->node, 1);
-        if (x->count++ == 0)
-            n_distinct++;
-        x->own += m->weight;
-        for (int p = m->node; p >= 0; p = g->nodes[p].parent) {
-            tally *y = tally_get(&t, p, 1);
-            y->sub += m->weight;
-            y->raw_sub += m->raw_weight;
-            y->sub_count++;
-        }
-    }
-
-    /* hits: every place read, most mentioned first */
-    out->hits = nfs_xcalloc(n_distinct + 1, sizeof *out->hits);
+    size_t distinct = weigh(&c, &t);
+    out->hits = nfs_xcalloc(distinct + 1, sizeof *out->hits);
     for (size_t i = 0; i <= t.mask; i++)
         if (t.slots[i].node >= 0 && t.slots[i].count)
             out->hits[out->n_hits++] = (gaz_hit){g->nodes[t.slots[i].node].code, t.slots[i].count};
     qsort(out->hits, out->n_hits, sizeof *out->hits, cmp_hits);
 
-    /* go down from 全国 while one child clearly leads */
     strbuf why = {0};
-    int node = -1;
-    float own_parent = 0;
-    for (;;) {
-        int best;
-        float w1, w2, total;
-        size_t nk = weighed_children(g, &t, node, &best, &w1, &w2, &total);
-        if (nk == 0)
-            break;
-        int passing = 0;
-        const char *stop = NULL;
-        if (node < 0 && tally_get(&t, best, 0)->raw_sub < MIN_EVIDENCE)
-            stop = "too little evidence for a place";
-        else if (w1 <= w2 || w1 < MIN_SHARE * total)
-            stop = "no single place leads";
-        else if (w1 < MIN_VS_PARENT * own_parent ||
-                 (tally_get(&t, best, 0)->sub_count < 2 && w1 < own_parent))
-            passing = 1;
-        if (passing) {
-            put_name(&why, g, best);
-            sb_printf(&why, " is only a passing mention (%.1f against %.1f for ", w1, own_parent);
-            put_name(&why, g, node);
-            sb_puts(&why, " itself); ");
-            break;
-        }
-        if (stop) {
-            sb_printf(&why, "%s", stop);
-            if (node >= 0) {
-                sb_puts(&why, " inside ");
-                put_name(&why, g, node);
-            }
-            sb_puts(&why, " (");
-            put_name(&why, g, best);
-            sb_printf(&why, " %.1f of %.1f); ", w1, total);
-            break;
-        }
-        node = best;
-        own_parent = tally_get(&t, node, 0)->own;
-    }
-    out->main = node < 0 ? 0 : g->nodes[node].code;
-
-    /* the account */
-    strbuf sb = {0};
-    char path[256];
-    gaz_path(g, out->main, path, sizeof path);
-    sb_puts(&sb, path);
-    if (out->n_hits == 0) {
-        sb_puts(&sb, ": no place named");
-    } else {
-        sb_puts(&sb, ": ");
-        sb_append(&sb, why.s ? why.s : "", why.len);
-        sb_puts(&sb, "places:");
-        for (size_t i = 0; i < out->n_hits && i < 6; i++) {
-            sb_puts(&sb, i ? ", " : " ");
-            sb_puts(&sb, gaz_name(g, out->hits[i].code));
-            sb_printf(&sb, " x%u", out->hits[i].count);
-        }
-        if (out->n_hits > 6)
-            sb_printf(&sb, " and %zu more", out->n_hits - 6);
-    }
-    /* names left out, once each */
-    int said_ambiguous = 0, said_former = 0;
-    for (size_t i = 0; i < c.n; i++) {
-        const mention *m = &c.ms[i];
-        const char *s = c.seg_text[m->seg] + m->m.start;
-        int l = (int)(m->m.end - m->m.start);
-        if (m->state == ST_AMBIGUOUS && !said_ambiguous) {
-            sb_printf(&sb, "; %.*s left out: several places have that name and the text does not say which", l, s);
-            said_ambiguous = 1;
-        } else if (m->state == ST_ACCEPTED && m->kind == GAZ_FORMER && !said_former) {
-            sb_printf(&sb, "; %.*s read as its successor %s", l, s, g->nodes[m->node].name);
-            said_former = 1;
-        }
-    }
+    int main_node = choose_main(g, &t, &why);
+    out->main = main_node < 0 ? 0 : g->nodes[main_node].code;
+    out->explain = explain(&c, &t, main_node, out, &why);
     sb_free(&why);
-    out->explain = sb_steal(&sb);
     free(t.slots);
     free(c.evidence.slots);
     free(c.ms);
