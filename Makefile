@@ -99,13 +99,19 @@ bench: all
 fuzz:
 	@sh tests/fuzz/run.sh
 
+# mount(8) runs helpers from /sbin (and /sbin/fs.d) only, whatever PREFIX is:
+# the mount.newsfs link goes there, so fstab entries of type newsfs work.
+SBINDIR ?= /sbin
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(SBINDIR)
 	install -m 0755 $(BUILD)/newsfs $(DESTDIR)$(PREFIX)/bin/newsfs
+	ln -sf $(PREFIX)/bin/newsfs $(DESTDIR)$(SBINDIR)/mount.newsfs
 	install -m 0644 src/newsfs.1 $(DESTDIR)$(PREFIX)/share/man/man1/newsfs.1
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/newsfs $(DESTDIR)$(PREFIX)/share/man/man1/newsfs.1
+	rm -f $(DESTDIR)$(PREFIX)/bin/newsfs $(DESTDIR)$(SBINDIR)/mount.newsfs \
+	      $(DESTDIR)$(PREFIX)/share/man/man1/newsfs.1
 
 clean:
 	rm -rf build build-asan build-fuzz
