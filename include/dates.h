@@ -33,6 +33,8 @@ typedef struct {
  * format). Loading a corpus without one succeeds with an empty manifest;
  * a malformed one fails with the file and line in err. */
 typedef struct date_manifest date_manifest;
+/* The manifest's file name, looked for directly in the corpus folder. */
+#define DATE_MANIFEST_NAME "newsfs-dates.tsv"
 int date_manifest_load(const char *corpus_dir, date_manifest **out, nfs_err *err);
 void date_manifest_free(date_manifest *m);
 /* A short fingerprint of the manifest's content ("" without a manifest),
@@ -41,6 +43,9 @@ const char *date_manifest_signature(const date_manifest *m);
 /* The manifest's date for a corpus file (path relative to the corpus
  * folder, or its base name), or NULL. */
 const char *date_manifest_lookup(const date_manifest *m, const char *rel_path);
+/* The page written in the manifest's optional third column for that file,
+ * or NULL. */
+const char *date_manifest_page(const date_manifest *m, const char *rel_path);
 
 /* A date written in a file name (any directory part counts too). */
 int date_from_filename(const char *rel_path, issue_date *out);
