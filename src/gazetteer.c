@@ -378,11 +378,13 @@ static int load_divisions(gazetteer *g, nfs_err *err)
         if (line[0] != '#' && line[0] != '\0') {
             char *f[5];
             uint32_t code, parent, level;
-            if (split_tabs(line, f, 5) != 5 || parse_code(f[0], &code) || parse_code(f[1], &parent) ||
-                parse_code(f[2], &level) || level < 1 || level > 3 || !f[3][0])
+            if (split_tabs(line, f, 5) != 5 || parse_code(f[0], &code) ||
+                parse_code(f[1], &parent) || parse_code(f[2], &level) || level < 1 || level > 3 ||
+                !f[3][0])
                 return nfs_err_set(err, "gazetteer: division table line %zu is malformed", lineno);
             if (n && code <= g->codes[n - 1])
-                return nfs_err_set(err, "gazetteer: division table line %zu is out of order", lineno);
+                return nfs_err_set(err, "gazetteer: division table line %zu is out of order",
+                                   lineno);
             gaz_node *d = &g->nodes[n];
             d->code = code;
             d->level = (uint8_t)level;
@@ -393,7 +395,8 @@ static int load_divisions(gazetteer *g, nfs_err *err)
                 /* parents precede their children (their codes are smaller) */
                 d->parent = gaz_node_index(g, parent);
                 if (d->parent < 0)
-                    return nfs_err_set(err, "gazetteer: division %u has unknown parent %u", code, parent);
+                    return nfs_err_set(err, "gazetteer: division %u has unknown parent %u", code,
+                                       parent);
             }
             d->depth = (uint8_t)(d->parent < 0 ? 1 : g->nodes[d->parent].depth + 1);
             if (d->depth > 3)
@@ -433,7 +436,8 @@ static int load_divisions(gazetteer *g, nfs_err *err)
     g->names = nfs_xcalloc(n + n_shorts + 1, sizeof *g->names);
     for (size_t i = 0; i < n; i++) {
         const gaz_node *d = &g->nodes[i];
-        g->names[g->n_names++] = (gaz_name_ref){d->name, (uint32_t)strlen(d->name), (uint32_t)i, GAZ_FULL};
+        g->names[g->n_names++] =
+            (gaz_name_ref){d->name, (uint32_t)strlen(d->name), (uint32_t)i, GAZ_FULL};
         for (const char *p = d->shorts; *p;) {
             const char *e = strchr(p, ',');
             size_t l = e ? (size_t)(e - p) : strlen(p);

@@ -21,11 +21,11 @@ enum gaz_name_kind {
 
 typedef struct {
     uint32_t code;
-    int32_t parent;  /* index of the parent node in the region tree, -1 = 全国 */
-    uint8_t level;   /* administrative level: 1 province, 2 prefecture, 3 county */
-    uint8_t depth;   /* components of its path: 1..3 */
-    const char *name;   /* official full name, NUL-terminated */
-    const char *shorts; /* short forms, comma-separated, NUL-terminated ("" if none) */
+    int32_t parent;                /* index of the parent node in the region tree, -1 = 全国 */
+    uint8_t level;                 /* administrative level: 1 province, 2 prefecture, 3 county */
+    uint8_t depth;                 /* components of its path: 1..3 */
+    const char *name;              /* official full name, NUL-terminated */
+    const char *shorts;            /* short forms, comma-separated, NUL-terminated ("" if none) */
     uint32_t child_lo, n_children; /* its children: g->children[child_lo ..] */
 } gaz_node;
 
@@ -49,11 +49,11 @@ struct gazetteer {
     gaz_node *nodes; /* by code */
     uint32_t *codes; /* nodes[i].code, for binary search */
     size_t n_nodes;
-    uint32_t *children; /* child codes grouped by parent, each group in code order */
+    uint32_t *children;       /* child codes grouped by parent, each group in code order */
     uint32_t root_lo, root_n; /* the provinces in children[] */
-    gaz_name_ref *names; /* sorted by bytes, then node */
+    gaz_name_ref *names;      /* sorted by bytes, then node */
     size_t n_names;
-    char *table;          /* writable copy of the division lines, names cut out in place */
+    char *table; /* writable copy of the division lines, names cut out in place */
     gaz_word *common, *block;
     size_t n_common, n_block;
     uint32_t *surnames; /* sorted code points */
@@ -67,7 +67,7 @@ struct gazetteer {
 };
 
 /* --- table (gazetteer.c) --- */
-int gaz_node_index(const gazetteer *g, uint32_t code); /* -1 if unknown */
+int gaz_node_index(const gazetteer *g, uint32_t code);      /* -1 if unknown */
 int gaz_is_ancestor(const gazetteer *g, int anc, int node); /* anc strictly above node */
 int gaz_is_common_word(const gazetteer *g, const char *s, size_t len);
 int gaz_is_surname(const gazetteer *g, uint32_t cp);

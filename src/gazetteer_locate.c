@@ -18,7 +18,7 @@
  *    weight on. The main region goes down the tree from 全国 as long as one
  *    child clearly leads its siblings and is more than a passing mention
  *    beside its parent: at least half the parent's own weight and, when
- *    named only once, at least as heavy as the parent. */
+ *    named only once, heavier than the parent. */
 #include "gazetteer_internal.h"
 
 #include <stdlib.h>
@@ -30,45 +30,50 @@
 enum { ZONE_BODY, ZONE_LEAD, ZONE_HEADLINE };
 static const float zone_weight[] = {1.0f, 2.0f, 3.0f};
 
-/* Weight factors for weaker evidence. */
-#define TOWN_FACTOR 0.5f       /* a township counts for its county */
-#define VAGUE_FACTOR 0.5f      /* an ambiguous name counted for what its readings share */
-#define UNCONFIRMED_FACTOR 0.5f /* a prefecture short form nothing else confirms, or a
-                                   county named once with nothing around it (会同县 in
-                                   "市总工会会同县人社局") */
+/* Weight factors for weaker evidence: a township counts for its county;
+ * an ambiguous name counts for what its readings share; a prefecture short
+ * form nothing else confirms, or a county named once with nothing around it
+ * (会同县 in "市总工会会同县人社局"), is only half a clue. */
+#define TOWN_FACTOR        0.5f
+#define VAGUE_FACTOR       0.5f
+#define UNCONFIRMED_FACTOR 0.5f
 
 /* Thresholds for going down the tree. */
-#define MIN_EVIDENCE 1.0f  /* to leave 全国 at all */
-#define MIN_SHARE 0.5f     /* of the weight of all siblings */
+#define MIN_EVIDENCE  1.0f /* to leave 全国 at all */
+#define MIN_SHARE     0.5f /* of the weight of all siblings */
 #define MIN_VS_PARENT 0.5f /* of the parent's own weight */
 
 enum { ST_NONE, ST_ACCEPTED, ST_AMBIGUOUS, ST_UNSUPPORTED, ST_PERSON };
 
 typedef struct {
     gaz_match m;
-    uint8_t seg;  /* 0: the article text; 1: the headline scanned on its own */
+    uint8_t seg; /* 0: the article text; 1: the headline scanned on its own */
     uint8_t zone;
     uint8_t state;
     uint8_t kind;  /* kind of the name as read */
     uint8_t vague; /* counted for the common part of several readings */
     int node;
-    float weight;
-    float raw_weight; /* before passing it on */
+    int antecedent;   /* the place 该市 / 该县 before this name refers to, -1 none */
+    float weight;     /* with what the names introducing it passed on */
+    float raw_weight; /* as read, before passing anything on */
 } mention;
 
 /* Per-division tallies for one article (a small open-addressing map). */
 typedef struct {
-    int node; /* -2 = empty slot */
+    int node;              /* -2 = empty slot */
     uint32_t certain_own;  /* certain mentions of this division */
     uint32_t certain_sub;  /* ... of it or anything inside it */
     uint32_t full_reading; /* official names that may mean it */
     uint32_t town_reading; /* townships that lie in it, as read */
     uint32_t town_maybe;   /* townships that may lie in it */
     uint32_t count;        /* accepted mentions */
-    uint32_t sub_count;    /* ... of it or anything inside it */
+    uint32_t sub_count;    /* mentions of it or anything inside it, a chain counted once */
     uint8_t zones;         /* 1 << zone of its accepted mentions */
-    float own, sub;        /* weights */
-    float raw_sub;         /* sub before names passed their weight on */
+    float own;             /* weight of its own mentions as read, those that only
+                              introduce a deeper name left out */
+    float sub;             /* weight of it and everything inside it, chains
+                              weighing what their names weigh together */
+    float raw_sub;         /* sub with every name as read */
 } tally;
 
 typedef struct {
@@ -107,11 +112,11 @@ static uint32_t tally_val(tally_map *t, int node, size_t field)
     return x ? *(const uint32_t *)((const char *)x + field) : 0;
 }
 
-#define CERTAIN_OWN(t, n) tally_val(t, n, offsetof(tally, certain_own))
-#define CERTAIN_SUB(t, n) tally_val(t, n, offsetof(tally, certain_sub))
+#define CERTAIN_OWN(t, n)  tally_val(t, n, offsetof(tally, certain_own))
+#define CERTAIN_SUB(t, n)  tally_val(t, n, offsetof(tally, certain_sub))
 #define FULL_READING(t, n) tally_val(t, n, offsetof(tally, full_reading))
 #define TOWN_READING(t, n) tally_val(t, n, offsetof(tally, town_reading))
-#define TOWN_MAYBE(t, n) tally_val(t, n, offsetof(tally, town_maybe))
+#define TOWN_MAYBE(t, n)   tally_val(t, n, offsetof(tally, town_maybe))
 
 typedef struct {
     const gazetteer *g;
@@ -338,7 +343,8 @@ static void read_mention(ctx *c, size_t i, const mention *prev)
         if (!ok && e->kind == GAZ_FULL && d->parent >= 0)
             ok = CERTAIN_SUB(&c->evidence, d->parent) > 0; /* 忠县 in an article on 重庆 */
         if (!ok && e->kind == GAZ_STREET)
-            ok = CERTAIN_SUB(&c->evidence, m->node) > 0 || FULL_READING(&c->evidence, m->node) > 0 ||
+            ok = CERTAIN_SUB(&c->evidence, m->node) > 0 ||
+                 FULL_READING(&c->evidence, m->node) > 0 ||
                  (d->parent >= 0 && CERTAIN_OWN(&c->evidence, d->parent) > 0);
         if (!ok) {
             m->state = ST_UNSUPPORTED;
@@ -421,13 +427,47 @@ static void add_town_evidence(ctx *c)
     }
 }
 
+/* Is s[at] preceded by 该市, 该县, 该区, 该州, 该盟 or 该省 ("that city")? */
+static int after_anaphor(const char *s, size_t at)
+{
+    static const char *forms[] = {"该市", "该县", "该区", "该州", "该盟", "该省"};
+    for (size_t i = 0; i < NFS_ARRAY_LEN(forms); i++) {
+        size_t l = strlen(forms[i]);
+        if (at >= l && memcmp(s + at - l, forms[i], l) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The place an anaphor before mention i refers to: the last accepted
+ * mention of the same paragraph (山东省临沂市……该市兰山区), or -1. */
+static int antecedent_of(const ctx *c, size_t i)
+{
+    const mention *m = &c->ms[i];
+    const char *s = c->seg_text[m->seg];
+    if (!after_anaphor(s, m->m.start))
+        return -1;
+    for (size_t j = i; j-- > 0;) {
+        const mention *p = &c->ms[j];
+        if (p->seg != m->seg || memchr(s + p->m.end, '\n', m->m.start - p->m.end))
+            return -1;
+        if (p->state == ST_ACCEPTED)
+            return (int)j;
+    }
+    return -1;
+}
+
 static void read_all(ctx *c)
 {
     const mention *prev = NULL;
     for (size_t i = 0; i < c->n; i++) {
         if (prev && (prev->seg != c->ms[i].seg || prev->m.end != c->ms[i].m.start))
             prev = NULL;
-        read_mention(c, i, prev);
+        c->ms[i].antecedent = prev ? -1 : antecedent_of(c, i);
+        const mention *before = prev;
+        if (!before && c->ms[i].antecedent >= 0)
+            before = &c->ms[c->ms[i].antecedent];
+        read_mention(c, i, before);
         prev = c->ms[i].state == ST_ACCEPTED ? &c->ms[i] : NULL;
     }
 }
@@ -506,15 +546,25 @@ static void find_mentions(ctx *c, const struct gaz_matcher *mt, const article_vi
 /* weighing and choosing the main region */
 
 /* Sum the accepted mentions per division and up the tree. A name that only
- * introduces the next (吉林省 in 吉林省长春市) passes its weight on to it. */
+ * introduces the next (吉林省 in 吉林省长春市, 临沂市 in 临沂市……该市兰山区)
+ * passes its weight on to it: a place stated that precisely is the place
+ * of the event, and the introducing name does not count as its own. */
 static size_t weigh(ctx *c, tally_map *t)
 {
     const gazetteer *g = c->g;
     for (size_t i = 0; i + 1 < c->n; i++) {
         mention *m = &c->ms[i], *nx = &c->ms[i + 1];
         if (m->state == ST_ACCEPTED && nx->state == ST_ACCEPTED && m->seg == nx->seg &&
-            m->m.end == nx->m.start && gaz_is_ancestor(g, m->node, nx->node))
+            m->m.end == nx->m.start && gaz_is_ancestor(g, m->node, nx->node)) {
+            nx->weight += m->weight;
             m->weight = 0;
+        }
+        /* the same through 该市 */
+        mention *a = nx->antecedent >= 0 ? &c->ms[nx->antecedent] : NULL;
+        if (a && nx->state == ST_ACCEPTED && gaz_is_ancestor(g, a->node, nx->node)) {
+            nx->weight += a->weight;
+            a->weight = 0;
+        }
     }
     size_t distinct = 0;
     for (size_t i = 0; i < c->n; i++) {
@@ -524,13 +574,14 @@ static size_t weigh(ctx *c, tally_map *t)
         tally *x = tally_get(t, m->node, 1);
         if (x->count++ == 0)
             distinct++;
-        x->own += m->weight;
+        if (m->weight > 0)
+            x->own += m->raw_weight;
         x->zones |= (uint8_t)(1u << m->zone);
         for (int p = m->node; p >= 0; p = g->nodes[p].parent) {
             tally *y = tally_get(t, p, 1);
             y->sub += m->weight;
             y->raw_sub += m->raw_weight;
-            y->sub_count++;
+            y->sub_count += m->weight > 0; /* a chain (吉林省长春市) is one mention */
         }
     }
     return distinct;
@@ -589,6 +640,11 @@ static int choose_main(const gazetteer *g, tally_map *t, strbuf *why)
         if (weighed_children(g, t, node, &best, &w1, &w2, &total) == 0)
             return node;
         tally *b = tally_get(t, best, 0);
+#ifdef GAZ_TRACE
+        fprintf(stderr, "  step %s -> %s: w1 %.1f w2 %.1f total %.1f own_parent %.1f mentions %u\n",
+                node < 0 ? "全国" : g->nodes[node].name, g->nodes[best].name, w1, w2, total,
+                own_parent, b->sub_count);
+#endif
         if (node < 0 && b->raw_sub < MIN_EVIDENCE) {
             put_name(why, g, best);
             sb_printf(why, " is too slight a clue (%.1f)", b->raw_sub);
@@ -606,7 +662,7 @@ static int choose_main(const gazetteer *g, tally_map *t, strbuf *why)
             sb_printf(why, " %.1f of %.1f)", w1, total);
             return node;
         }
-        if (w1 < MIN_VS_PARENT * own_parent || (b->sub_count < 2 && w1 < own_parent)) {
+        if (w1 < MIN_VS_PARENT * own_parent || (b->sub_count < 2 && w1 <= own_parent)) {
             put_name(why, g, best);
             sb_printf(why, " is only a passing mention (%.1f against %.1f for ", w1, own_parent);
             put_name(why, g, node);
@@ -692,7 +748,10 @@ static char *explain(ctx *c, tally_map *t, int main_node, const gaz_result *r, c
         const char *s = c->seg_text[m->seg] + m->m.start;
         int l = (int)(m->m.end - m->m.start);
         if (m->state == ST_AMBIGUOUS && !said_state[ST_AMBIGUOUS]++) {
-            sb_printf(&sb, "; %.*s left out: several places have that name and the text does not say which", l, s);
+            sb_printf(
+                &sb,
+                "; %.*s left out: several places have that name and the text does not say which", l,
+                s);
         } else if (m->state == ST_PERSON && !said_state[ST_PERSON]++) {
             sb_printf(&sb, "; %.*s read as part of a personal name", l, s);
         } else if (m->state == ST_ACCEPTED && m->kind == GAZ_FORMER && !said_state[ST_ACCEPTED]++) {
@@ -719,9 +778,9 @@ int gaz_locate(const gazetteer *g, const article_view *a, gaz_result *out)
 #ifdef GAZ_TRACE /* cc -DGAZ_TRACE: every name found, to stderr */
     for (size_t i = 0; i < c.n; i++) {
         const mention *m = &c.ms[i];
-        fprintf(stderr, "  %.*s zone=%d state=%d kind=%d node=%s w=%.1f\n", (int)(m->m.end - m->m.start),
-                c.seg_text[m->seg] + m->m.start, m->zone, m->state, m->kind,
-                m->node >= 0 ? g->nodes[m->node].name : "-", m->weight);
+        fprintf(stderr, "  %.*s zone=%d state=%d kind=%d node=%s w=%.1f\n",
+                (int)(m->m.end - m->m.start), c.seg_text[m->seg] + m->m.start, m->zone, m->state,
+                m->kind, m->node >= 0 ? g->nodes[m->node].name : "-", m->weight);
     }
 #endif
 

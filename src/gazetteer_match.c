@@ -70,7 +70,8 @@ static inline size_t next_cp(const char *s, size_t len, uint32_t *cp)
         return 0;
     unsigned char b = (unsigned char)s[0];
     if (b >= 0xE0 && b < 0xF0 && len >= 3) {
-        *cp = ((uint32_t)(b & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (uint32_t)(s[2] & 0x3F);
+        *cp =
+            ((uint32_t)(b & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (uint32_t)(s[2] & 0x3F);
         return 3;
     }
     return utf8_decode(s, len, cp);
@@ -156,7 +157,9 @@ static struct gaz_matcher *build(const gazetteer *g)
         pt->entry_lo = (uint32_t)m->n_entries;
         size_t chars = utf8_count(pt->s, pt->len);
         pt->n_chars = (uint8_t)(chars < 255 ? chars : 255);
-        for (; j < n && items[j].len == items[i].len && memcmp(items[j].s, items[i].s, items[i].len) == 0; j++) {
+        for (; j < n && items[j].len == items[i].len &&
+               memcmp(items[j].s, items[i].s, items[i].len) == 0;
+             j++) {
             const gaz_entry *e = &items[j].e;
             if (j > i && e->kind == items[j - 1].e.kind && e->node == items[j - 1].e.node)
                 continue; /* the same name twice for the same division */
@@ -233,7 +236,10 @@ void gaz_matcher_free(struct gaz_matcher *m)
     free(m);
 }
 
-const gaz_entry *gaz_matcher_entries(const struct gaz_matcher *m) { return m->entries; }
+const gaz_entry *gaz_matcher_entries(const struct gaz_matcher *m)
+{
+    return m->entries;
+}
 
 /* The patterns whose first two characters are those at s (longest first). */
 static inline const bucket *lookup(const struct gaz_matcher *m, const char *s, size_t len,
@@ -317,7 +323,7 @@ void gaz_matcher_scan(const struct gaz_matcher *m, const char *s, size_t len, ga
             continue;
         }
         if (!hit->block) {
-            gaz_match mt = {(uint32_t)i, (uint32_t)(i + hit->len), hit->entry_lo, hit->n_entries,
+            gaz_match mt = {(uint32_t)i,  (uint32_t)(i + hit->len), hit->entry_lo, hit->n_entries,
                             hit->n_chars, (uint8_t)clipped};
             NFS_VEC_PUSH(*out, *n, *cap, mt);
         }
