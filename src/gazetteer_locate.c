@@ -78,18 +78,37 @@ typedef struct {
 
 typedef struct {
     tally *slots;
-    size_t mask;
+    size_t mask, used;
 } tally_map;
+
+static void tally_alloc(tally_map *t, size_t slots)
+{
+    t->slots = nfs_xmalloc(slots * sizeof *t->slots);
+    for (size_t i = 0; i < slots; i++)
+        t->slots[i] = (tally){.node = -2};
+    t->mask = slots - 1;
+    t->used = 0;
+}
 
 static void tally_init(tally_map *t, size_t expected)
 {
     size_t n = 64;
-    while (n < expected * 4)
+    while (n < expected * 2)
         n <<= 1;
-    t->slots = nfs_xmalloc(n * sizeof *t->slots);
-    for (size_t i = 0; i < n; i++)
-        t->slots[i] = (tally){.node = -2};
-    t->mask = n - 1;
+    tally_alloc(t, n);
+}
+
+static tally *tally_get(tally_map *t, int node, int create);
+
+/* Double the table when it is half full. */
+static void tally_grow(tally_map *t)
+{
+    tally_map old = *t;
+    tally_alloc(t, (old.mask + 1) * 2);
+    for (size_t i = 0; i <= old.mask; i++)
+        if (old.slots[i].node != -2)
+            *tally_get(t, old.slots[i].node, 1) = old.slots[i];
+    free(old.slots);
 }
 
 static tally *tally_get(tally_map *t, int node, int create)
@@ -100,6 +119,11 @@ static tally *tally_get(tally_map *t, int node, int create)
         if (t->slots[h].node == -2) {
             if (!create)
                 return NULL;
+            if (2 * (t->used + 1) > t->mask + 1) {
+                tally_grow(t);
+                return tally_get(t, node, 1);
+            }
+            t->used++;
             t->slots[h].node = node;
             return &t->slots[h];
         }

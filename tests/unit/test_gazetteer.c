@@ -483,6 +483,22 @@ static void test_odd_input(void)
     locate_text(sb.s, &r);
     CHECK(r.n_hits > 0);
     gaz_result_free(&r);
+    /* every prefecture of the country in one list: national */
+    sb_clear(&sb);
+    sb_puts(&sb, "各地\n\n");
+    const uint32_t *prov, *kids;
+    size_t np = gaz_children(G, 0, &prov), named = 0;
+    for (size_t i = 0; i < np; i++) {
+        size_t nk = gaz_children(G, prov[i], &kids);
+        for (size_t j = 0; j < nk; j++, named++) {
+            sb_puts(&sb, gaz_name(G, kids[j]));
+            sb_puts(&sb, "、");
+        }
+    }
+    sb_puts(&sb, "等地。\n");
+    CHECK_INT(locate_text(sb.s, &r), 0);
+    CHECK_MSG(r.n_hits >= named * 9 / 10, "%zu of %zu places read", r.n_hits, named);
+    gaz_result_free(&r);
     sb_free(&sb);
 }
 
