@@ -1,0 +1,826 @@
+#!/usr/bin/env python3
+"""tests/bench/bench.py - the measurement driver of `make bench`.
+
+Started by tests/bench/bench.sh, which chooses the corpus, generates it
+(cached), takes the lock and cleans up mounts and daemons on exit; see
+tests/bench/README.md for what every figure measures.  Python 3 stdlib only.
+
+Inputs (environment, set by bench.sh):
+  NEWSFS          newsfs binary
+  BENCH_CORPUS    the generated corpus directory
+  BENCH_GEN       which generator made it (for the report)
+  BENCH_DIR       work directory (results-<timestamp>.json/.txt go here)
+  BENCH_RUN       scratch directory of this run (index, mount point, copies)
+  BENCH_PIDFILE   file listing the pids of newsfs daemons alive (for the trap)
+  BENCH_ISSUES, BENCH_SEED, BENCH_QUERIES, BENCH_REPS, BENCH_MOUNTS, BENCH_KEEP
+"""
+import json
+import math
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import unicodedata
+
+E = os.environ
+NEWSFS = os.path.abspath(E.get("NEWSFS", "build/newsfs"))
+CORPUS = os.path.abspath(E["BENCH_CORPUS"])
+BENCH_DIR = os.path.abspath(E["BENCH_DIR"])
+RUN = os.path.abspath(E["BENCH_RUN"])
+PIDFILE = os.path.abspath(E["BENCH_PIDFILE"])
+ISSUES = int(E.get("BENCH_ISSUES", "12000"))
+SEED = int(E.get("BENCH_SEED", "1"))
+NQUERIES = int(E.get("BENCH_QUERIES", "50"))
+REPS = max(1, int(E.get("BENCH_REPS", "3")))
+NMOUNTS = max(1, int(E.get("BENCH_MOUNTS", "5")))
+KEEP = E.get("BENCH_KEEP", "") not in ("", "0")
+GEN = E.get("BENCH_GEN", "?")
+
+DB = os.path.join(RUN, "index.db")
+MNT = os.path.join(RUN, "mnt")
+NATIVE = os.path.join(RUN, "native")              # cp -r MNT/issues NATIVE/
+NATIVE_ISSUES = os.path.join(NATIVE, "issues")
+NATIVE_LARGEST = os.path.join(RUN, "native-largest")
+TMP = os.path.join(RUN, "tmp")
+LOG = os.path.join(RUN, "newsfs.log")
+WORD = "工会"                                      # the grep -r word
+
+# Every child runs in the C locale: byte-wise matching and sorting, the
+# same on both sides (UTF-8 patterns still match exactly).
+CHILD_ENV = dict(os.environ, LC_ALL="C")
+CAN_DROP = os.access("/proc/sys/vm/drop_caches", os.W_OK)
+CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+
+R = {"phases": {}, "daemons": [], "load": []}      # everything measured
+
+
+def log(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+def on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+# ---------------------------------------------------------------- helpers
+
+def note_load(what):
+    R["load"].append({"at": what, "t": round(time.time(), 1),
+                      "loadavg": [round(x, 2) for x in os.getloadavg()]})
+
+
+def drop_caches():
+    """sync, then drop the page cache, dentries and inodes machine-wide
+    (root only); returns whether it was done."""
+    os.sync()
+    if not CAN_DROP:
+        return False
+    with open("/proc/sys/vm/drop_caches", "w") as f:
+        f.write("3\n")
+    return True
+
+
+def run(argv, out=None, stdin=None, timeout=None):
+    """Run argv in its own process group; return (seconds, exit status).
+    The wait blocks in waitpid (a wait with a timeout would poll, in steps
+    that quantise the times); a timer kills the group after `timeout`, and
+    anything that goes wrong (a signal) kills it too."""
+    outf = open(out, "wb") if out else subprocess.DEVNULL
+    inf = open(stdin, "rb") if stdin else subprocess.DEVNULL
+    err = open(os.path.join(TMP, "stderr.txt"), "ab")
+    timer, expired = None, []
+
+    def kill(p):
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except OSError:
+            pass
+    try:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(argv, stdout=outf, stdin=inf, stderr=err, env=CHILD_ENV,
+                             start_new_session=True)
+        if timeout:
+            timer = threading.Timer(timeout, lambda: (expired.append(1), kill(p)))
+            timer.start()
+        try:
+            rc = p.wait()
+        except BaseException:
+            kill(p)
+            p.wait()
+            raise
+        t = time.perf_counter() - t0
+        return (t, "timeout" if expired else rc)
+    finally:
+        if timer:
+            timer.cancel()
+        for f in (outf, inf):
+            if f is not subprocess.DEVNULL:
+                f.close()
+        err.close()
+
+
+def read_int(path):
+    try:
+        with open(path) as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def count_lines(path):
+    n = 0
+    with open(path, "rb") as f:
+        for _ in f:
+            n += 1
+    return n
+
+
+def median(xs):
+    return statistics.median(xs) if xs else None
+
+
+def p99(xs):
+    """Nearest-rank 99th percentile (of 50 values: the largest)."""
+    if not xs:
+        return None
+    s = sorted(xs)
+    return s[max(0, math.ceil(0.99 * len(s)) - 1)]
+
+
+def status_kb(pid):
+    out = {}
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                if k in ("VmRSS", "VmHWM"):
+                    out[k] = int(v.split()[0])
+    except OSError:
+        pass
+    return out
+
+
+def pids_write(pids):
+    with open(PIDFILE + ".tmp", "w") as f:
+        f.write("".join("%d\n" % p for p in sorted(pids)))
+    os.replace(PIDFILE + ".tmp", PIDFILE)
+
+
+LIVE = set()                                       # daemons we started
+
+
+def is_mounted():
+    return subprocess.run(["mountpoint", "-q", MNT]).returncode == 0
+
+
+def umount():
+    for _ in range(20):
+        if not is_mounted():
+            return
+        if subprocess.run(["fusermount3", "-u", MNT], stderr=subprocess.DEVNULL).returncode == 0:
+            return
+        time.sleep(0.25)                           # busy: a child still in it
+    subprocess.run(["fusermount3", "-u", "-z", MNT], stderr=subprocess.DEVNULL)
+
+
+def wait_gone(pid, secs=10.0):
+    """Wait for a daemon we started to exit; kill it (by pid) if it does not."""
+    deadline = time.monotonic() + secs
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.02)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    return False
+
+
+def answers():
+    try:
+        os.stat(os.path.join(MNT, "README.txt"))
+        return True
+    except OSError:
+        return False
+
+
+class Daemon:
+    """newsfs mount -f in the background: we know its pid, so its RSS."""
+
+    def __init__(self, phase):
+        self.phase = phase
+        self.p = None
+
+    def __enter__(self):
+        os.makedirs(MNT, exist_ok=True)
+        logf = open(LOG, "ab")
+        t0 = time.perf_counter()
+        self.p = subprocess.Popen([NEWSFS, "mount", DB, MNT, "-f"], stdout=logf, stderr=logf,
+                                  stdin=subprocess.DEVNULL, start_new_session=True)
+        logf.close()
+        LIVE.add(self.p.pid)
+        pids_write(LIVE)
+        deadline = time.monotonic() + 30
+        while not answers():
+            if self.p.poll() is not None:
+                raise RuntimeError("newsfs mount -f exited with %s (see %s)" % (self.p.returncode, LOG))
+            if time.monotonic() > deadline:
+                raise RuntimeError("the mount did not answer within 30 s")
+            time.sleep(0.002)
+        self.t_answer = time.perf_counter() - t0
+        self.start = status_kb(self.p.pid)
+        return self
+
+    def __exit__(self, *exc):
+        end = status_kb(self.p.pid)
+        umount()
+        try:
+            self.p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+        LIVE.discard(self.p.pid)
+        pids_write(LIVE)
+        R["daemons"].append({"phase": self.phase, "pid": self.p.pid,
+                             "answer_s": round(self.t_answer, 4),
+                             "rss_start_kb": self.start.get("VmRSS"),
+                             "rss_end_kb": end.get("VmRSS"), "hwm_kb": end.get("VmHWM"),
+                             "exit": self.p.returncode})
+        return False
+
+
+def daemon_pid():
+    """The pid of the detached daemon of `newsfs mount DB MNT` (ours: same
+    binary and arguments), found in /proc."""
+    want = "\0".join([NEWSFS, "mount", DB, MNT]) + "\0"
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open("/proc/%s/cmdline" % d) as f:
+                    if f.read() == want:
+                        return int(d)
+            except OSError:
+                pass
+    return None
+
+
+# ---------------------------------------------------------------- phases
+
+def phase_index():
+    ph = R["phases"]["index"] = {}
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.unlink(DB + suffix)
+        except FileNotFoundError:
+            pass
+    src_bytes = src_files = 0
+    for dp, dn, fn in os.walk(CORPUS):
+        dn[:] = [d for d in dn if not d.startswith(".")]
+        for n in fn:
+            if n.endswith(".txt") and not n.startswith("."):
+                src_bytes += os.path.getsize(os.path.join(dp, n))
+                src_files += 1
+    ph.update(source_bytes=src_bytes, source_files=src_files)
+
+    ph["cold"] = drop_caches()
+    note_load("index")
+    timef = os.path.join(TMP, "index-time.txt")
+    argv = [NEWSFS, "index", CORPUS, DB, "--quiet"]
+    if os.access("/usr/bin/time", os.X_OK):
+        argv = ["/usr/bin/time", "-v"] + argv
+    else:                                          # fallback: rusage of a wrapper's child
+        argv = [sys.executable, "-c",
+                "import resource,subprocess,sys,time\n"
+                "t=time.time();rc=subprocess.call(sys.argv[1:])\n"
+                "r=resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+                "sys.stderr.write('User time (seconds): %f\\nSystem time (seconds): %f\\n"
+                "Maximum resident set size (kbytes): %d\\n'%(r.ru_utime,r.ru_stime,r.ru_maxrss))\n"
+                "sys.exit(rc)"] + argv
+    t0 = time.perf_counter()
+    p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=CHILD_ENV)
+    wall = time.perf_counter() - t0
+    err = p.stderr.decode("utf-8", "replace")
+    with open(timef, "w") as f:
+        f.write(err)
+    if p.returncode != 0:
+        raise RuntimeError("newsfs index failed (%d):\n%s" % (p.returncode, err[-2000:]))
+
+    def num(label):
+        m = re.search(re.escape(label) + r"[^:]*:\s*([0-9.]+)", err)
+        return float(m.group(1)) if m else None
+    user, sys_, maxrss = num("User time (seconds)"), num("System time (seconds)"), \
+        num("Maximum resident set size (kbytes)")
+    summary = [ln for ln in err.splitlines() if ln.startswith("newsfs index:")]
+    size = sum(os.path.getsize(DB + s) for s in ("", "-wal", "-shm") if os.path.exists(DB + s))
+    cores = (user + sys_) / wall if user is not None and sys_ is not None and wall > 0 else None
+    ph.update(wall_s=wall, user_s=user, sys_s=sys_, cores_used=cores, peak_rss_kb=maxrss,
+              index_bytes=size, summary=summary[-1] if summary else None,
+              mb_per_s=src_bytes / 1e6 / wall)
+
+    # baseline: read the source once (cold like the indexer): cat every file
+    lst = os.path.join(TMP, "source.list")
+    with open(lst, "wb") as f:
+        for dp, dn, fn in os.walk(CORPUS):
+            for n in sorted(fn):
+                if n.endswith(".txt"):
+                    f.write(os.path.join(dp, n).encode() + b"\0")
+    drop_caches()
+    out = os.path.join(TMP, "cat-source.out")
+    t, rc = run(["sh", "-c", 'xargs -0 cat < "$1" | wc -c', "sh", lst], out=out)
+    ph["native_cat_source_s"] = t
+    ph["native_cat_source_bytes"] = read_int(out)
+    log("index: %.1f s, %.2f MB/s, %.2f cores, index %.2fx source, peak RSS %s MB"
+        % (wall, src_bytes / 1e6 / wall, cores or 0, size / max(1, src_bytes),
+           "?" if maxrss is None else "%.0f" % (maxrss / 1024)))
+
+
+def phase_mount():
+    """Time from starting `newsfs mount DB MNT` (daemon mode) to the first
+    successful stat of MNT/README.txt: one cycle after drop_caches, then
+    NMOUNTS warm cycles."""
+    ph = R["phases"]["mount"] = {"cold_s": None, "warm_s": []}
+    os.makedirs(MNT, exist_ok=True)
+    note_load("mount")
+    for i in range(NMOUNTS + 1):
+        cold = i == 0 and drop_caches()
+        if i == 0 and not cold:
+            continue
+        logf = open(LOG, "ab")
+        t0 = time.perf_counter()
+        p = subprocess.Popen([NEWSFS, "mount", DB, MNT], stdout=logf, stderr=logf,
+                             stdin=subprocess.DEVNULL, start_new_session=True)
+        logf.close()
+        deadline = time.monotonic() + 30
+        ok = True
+        while not answers():
+            if (p.poll() is not None and p.returncode != 0) or time.monotonic() > deadline:
+                ok = False
+                break
+            time.sleep(0.001)
+        t = time.perf_counter() - t0
+        p.wait()
+        pid = daemon_pid()
+        if pid:
+            LIVE.add(pid)
+            pids_write(LIVE)
+        umount()
+        if pid:
+            wait_gone(pid)
+            LIVE.discard(pid)
+            pids_write(LIVE)
+        if not ok:
+            raise RuntimeError("newsfs mount (daemon) did not answer (exit %s, see %s)"
+                               % (p.returncode, LOG))
+        if cold:
+            ph["cold_s"] = t
+        else:
+            ph["warm_s"].append(t)
+    ph["median_s"] = median(ph["warm_s"])
+    log("mount: median %.3f s over %d cycles (cold %s)"
+        % (ph["median_s"], len(ph["warm_s"]), "%.3f s" % ph["cold_s"] if ph["cold_s"] else "n/a"))
+
+
+def walk_mount_issues():
+    """rel path (issue/name) -> inode of every article under MNT/issues,
+    and the total size."""
+    inos, total = {}, 0
+    top = os.path.join(MNT, "issues")
+    for d in sorted(os.listdir(top)):
+        dp = os.path.join(top, d)
+        for e in os.scandir(dp):
+            st = e.stat(follow_symlinks=False)
+            if e.is_file(follow_symlinks=False):
+                inos[d + "/" + e.name] = st.st_ino
+                total += st.st_size
+    return inos, total
+
+
+def largest_dir():
+    """The directory with most entries among topics/**, regions/** and
+    issues/<issue>/ (issues/ itself and search/ excluded)."""
+    best = (-1, None)
+    todo = [os.path.join(MNT, "topics"), os.path.join(MNT, "regions")]
+    todo += [e.path for e in os.scandir(os.path.join(MNT, "issues")) if e.is_dir()]
+    roots = set(todo[:2])
+    while todo:
+        d = todo.pop()
+        n = 0
+        for e in os.scandir(d):
+            n += 1
+            if e.is_dir(follow_symlinks=False) and not d.startswith(os.path.join(MNT, "issues")):
+                todo.append(e.path)
+        if d not in roots and n > best[0]:
+            best = (n, d)
+    return best
+
+
+def draw_queries(rels):
+    """BENCH_QUERIES distinct runs of 1, 2 and 4 CJK characters, each from
+    a random position of a random article (native copy), fixed seed."""
+    rnd = random.Random(SEED)
+    out = {}
+    for k in (1, 2, 4):
+        got, tries = [], 0
+        while len(got) < NQUERIES and tries < NQUERIES * 200:
+            tries += 1
+            with open(os.path.join(NATIVE_ISSUES, rnd.choice(rels)), encoding="utf-8",
+                      errors="replace") as f:
+                text = f.read()
+            starts = [i for i in range(len(text) - k + 1)
+                      if all(CJK.match(c) for c in text[i:i + k])]
+            if starts:
+                q = text[rnd.choice(starts):][:k]
+                if q not in got:
+                    got.append(q)
+        out[k] = got
+    return out
+
+
+def phase_prepare():
+    """Native copy (cp -r MNT/issues NATIVE/), the inode map, the largest
+    directory and its native twin, the queries."""
+    ph = R["phases"]["prepare"] = {}
+    for d in (NATIVE, NATIVE_LARGEST):
+        shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(NATIVE)
+    note_load("prepare")
+    with Daemon("prepare (cp -r, walks)"):
+        t, rc = run(["cp", "-r", os.path.join(MNT, "issues"), NATIVE + "/"])
+        ph.update(cp_s=t, cp_rc=rc)
+        log("native copy: cp -r mnt/issues: %.1f s (exit %s)" % (t, rc))
+        inos, total = walk_mount_issues()
+        n, big = largest_dir()
+        os.makedirs(NATIVE_LARGEST)
+        files = dirs = 0
+        for e in os.scandir(big):
+            if e.is_dir(follow_symlinks=False):
+                os.mkdir(os.path.join(NATIVE_LARGEST, e.name))
+                dirs += 1
+            else:
+                shutil.copyfile(e.path, os.path.join(NATIVE_LARGEST, e.name))
+                files += 1
+    rels = sorted(inos)
+    ph.update(articles=len(rels), article_bytes=total, largest=os.path.relpath(big, MNT),
+              largest_entries=n, largest_files=files, largest_dirs=dirs,
+              native_largest_entries=len(os.listdir(NATIVE_LARGEST)))
+    du = 0
+    for dp, dn, fn in os.walk(NATIVE_ISSUES):
+        for x in fn:
+            du += os.lstat(os.path.join(dp, x)).st_blocks * 512
+    ph["native_copy_du_bytes"] = du
+    for side, root in (("newsfs", os.path.join(MNT, "issues")), ("native", NATIVE_ISSUES)):
+        with open(os.path.join(TMP, "cat-%s.list" % side), "wb") as f:
+            for r in rels:
+                f.write(os.path.join(root, r).encode() + b"\0")
+    ph["queries"] = draw_queries(rels)
+    log("%d articles, %.1f MB; largest directory %s (%d entries)"
+        % (len(rels), total / 1e6, ph["largest"], n))
+    return inos, rels
+
+
+def grep_files(path, root):
+    """Files named in `grep -rZ` output (name NUL line), relative to root."""
+    names = set()
+    with open(path, "rb") as f:
+        for line in f:
+            names.add(os.path.relpath(line.split(b"\0", 1)[0].decode("utf-8", "surrogateescape"),
+                                      root))
+    return names
+
+
+def workloads(prep):
+    """name -> (label, command for a directory root, result parser)."""
+    mi, ni = os.path.join(MNT, "issues"), NATIVE_ISSUES
+    return [
+        ("find", "find issues -type f | wc -l",
+         {"newsfs": mi, "native": ni},
+         lambda d: ["sh", "-c", 'find "$1" -type f | wc -l', "sh", d],
+         lambda out, d: read_int(out)),
+        ("ls_l", "ls -l <largest dir>",
+         {"newsfs": os.path.join(MNT, prep["largest"]), "native": NATIVE_LARGEST},
+         lambda d: ["ls", "-l", d],
+         lambda out, d: count_lines(out) - 1),
+        ("grep", "grep -r %s issues" % WORD,
+         {"newsfs": mi, "native": ni},
+         lambda d: ["grep", "-rZ", "-e", WORD, d],
+         lambda out, d: grep_files(out, d)),
+        ("cat", "cat every article",
+         {"newsfs": os.path.join(TMP, "cat-newsfs.list"), "native": os.path.join(TMP, "cat-native.list")},
+         lambda lst: ["sh", "-c", 'xargs -0 cat < "$1" | wc -c', "sh", lst],
+         lambda out, d: read_int(out)),
+    ]
+
+
+def phase_passes(prep):
+    """Each workload on each side: one cold pass, then BENCH_REPS warm ones.
+    newsfs cold = drop_caches + a fresh mount; native cold = drop_caches."""
+    for name, label, roots, cmd, parse in workloads(prep):
+        ph = R["phases"][name] = {"label": label}
+        results = {}
+        for side in ("newsfs", "native"):
+            note_load("%s %s" % (name, side))
+            out = os.path.join(TMP, "%s-%s.out" % (name, side))
+            s = ph[side] = {}
+
+            def once():
+                t, rc = run(cmd(roots[side]), out=out)
+                return t, rc, parse(out, roots[side])
+            if side == "newsfs":
+                s["dropped"] = drop_caches()
+                with Daemon(label):
+                    s["cold_s"], s["cold_rc"], res = once()
+                    warm = [once() for _ in range(REPS)]
+            else:
+                s["dropped"] = drop_caches()
+                s["cold_s"], s["cold_rc"], res = once()
+                warm = [once() for _ in range(REPS)]
+            s["warm_s"] = [w[0] for w in warm]
+            s["warm_rc"] = [w[1] for w in warm]
+            s["warm_median_s"] = median(s["warm_s"])
+            results[side] = res
+            if name == "grep":
+                s["files"] = len(res)
+                s["results_stable"] = all(w[2] == res for w in warm)
+            else:
+                s["result"] = res
+                s["results_stable"] = all(w[2] == res for w in warm)
+        a, b = results["newsfs"], results["native"]
+        ph["same"] = a == b
+        if name == "grep":
+            ph["only_newsfs"] = sorted(a - b)[:20]
+            ph["only_native"] = sorted(b - a)[:20]
+        log("%s: newsfs cold %.3f s warm %.3f s | native cold %.3f s warm %.3f s | %s"
+            % (label, ph["newsfs"]["cold_s"], ph["newsfs"]["warm_median_s"],
+               ph["native"]["cold_s"], ph["native"]["warm_median_s"],
+               "same result" if ph["same"] else "DIFFERENT results"))
+
+
+def phase_search(prep, inos):
+    """Per query: time `ls MNT/search/<q>`, then `grep -rlF <q>` over the
+    native copy; then compare the two sets of articles by inode."""
+    ph = R["phases"]["search"] = {"queries": []}
+    note_load("search")
+    qdir = os.path.join(MNT, "search")
+    lsout, grout = os.path.join(TMP, "search-ls.out"), os.path.join(TMP, "search-grep.out")
+    with Daemon("search"):
+        for k in (1, 2, 4):
+            for q in prep["queries"][k]:
+                rec = {"q": q, "k": k}
+                rec["ls_s"], rec["ls_rc"] = run(["ls", os.path.join(qdir, q)], out=lsout, timeout=600)
+                rec["grep_s"], rec["grep_rc"] = run(["grep", "-rlF", "-e", q, NATIVE_ISSUES],
+                                                    out=grout, timeout=600)
+                with open(lsout, "rb") as f:
+                    names = [ln.rstrip(b"\n").decode("utf-8", "surrogateescape") for ln in f]
+                rec["ls_n"] = len(names)
+                with open(grout, "rb") as f:
+                    paths = [ln.rstrip(b"\n").decode("utf-8", "surrogateescape") for ln in f]
+                rec["grep_n"] = len(paths)
+                if "QUERY-ERROR.txt" in names:
+                    rec["error"] = "QUERY-ERROR.txt"
+                got, bad = set(), 0
+                for nm in names:
+                    try:
+                        got.add(os.lstat(os.path.join(qdir, q, nm)).st_ino)
+                    except OSError:
+                        bad += 1
+                want = set()
+                for pth in paths:
+                    ino = inos.get(os.path.relpath(pth, NATIVE_ISSUES))
+                    if ino is None:
+                        bad += 1
+                    else:
+                        want.add(ino)
+                rec["unresolved"] = bad
+                rec["only_search"] = len(got - want)
+                rec["only_grep"] = len(want - got)
+                rec["same"] = got == want and bad == 0 and rec["ls_rc"] == 0
+                ph["queries"].append(rec)
+            qs = [r for r in ph["queries"] if r["k"] == k]
+            log("search %d char(s): ls median %.3f s, grep -rlF median %.3f s, %d of %d differ"
+                % (k, median([r["ls_s"] for r in qs]), median([r["grep_s"] for r in qs]),
+                   sum(not r["same"] for r in qs), len(qs)))
+    note_load("end")
+
+
+# ---------------------------------------------------------------- report
+
+def width(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def pad(s, w):
+    return s + " " * max(0, w - width(s))
+
+
+def fs(x):
+    if x is None:
+        return "-"
+    if x >= 100:
+        return "%.0f s" % x
+    if x >= 1:
+        return "%.2f s" % x
+    return "%.1f ms" % (x * 1000) if x >= 0.01 else "%.2f ms" % (x * 1000)
+
+
+def fr(a, b):
+    if a is None or b is None or b == 0:
+        return "-"
+    r = a / b
+    return "%.0fx" % r if r >= 100 else "%.1fx" % r if r >= 10 else "%.2fx" % r
+
+
+def fmb(kb):
+    return "-" if kb is None else "%.1f MB" % (kb / 1024)
+
+
+def report(started, finished):
+    P = R["phases"]
+    rows = []
+
+    def row(label, a, b, ratio, note=""):
+        rows.append((label, a, b, ratio, note))
+
+    ix = P.get("index", {})
+    pr = P.get("prepare", {})
+    if ix:
+        src = ix["source_bytes"]
+        cat_s = ix.get("native_cat_source_s")
+        cold = "cold" if ix.get("cold") else "page cache not dropped"
+        row("index: time", fs(ix["wall_s"]), fs(cat_s), fr(ix["wall_s"], cat_s),
+            "native = cat of the source files (%s)" % cold)
+        nat_mbs = src / 1e6 / cat_s if cat_s else None
+        cores = ix.get("cores_used")
+        row("index: source MB/s", "%.2f" % ix["mb_per_s"], "%.0f" % nat_mbs if nat_mbs else "-",
+            fr(ix["mb_per_s"], nat_mbs),
+            "%.2f cores used (user+sys/wall) = %.2f MB/s per core"
+            % (cores, ix["mb_per_s"] / cores) if cores else "")
+        du = pr.get("native_copy_du_bytes")
+        row("index: size / source", "%.2fx" % (ix["index_bytes"] / src),
+            "%.2fx" % (du / src) if du else "-", fr(ix["index_bytes"], du),
+            "index %.0f MB (db+wal); native = du of the article copy" % (ix["index_bytes"] / 1e6))
+        row("index: peak RSS", fmb(ix.get("peak_rss_kb")), "-", "-", "/usr/bin/time -v of newsfs index")
+    mt = P.get("mount")
+    if mt:
+        row("mount: until README.txt stats", fs(mt["median_s"]), "-", "-",
+            "median of %d cycles%s" % (len(mt["warm_s"]),
+                                      "; after drop_caches %s" % fs(mt["cold_s"]) if mt["cold_s"] else ""))
+    if pr:
+        row("cp -r issues/ (native copy)", fs(pr.get("cp_s")), "-", "-",
+            "%d articles, %.1f MB, fresh mount" % (pr["articles"], pr["article_bytes"] / 1e6))
+    for name in ("find", "ls_l", "grep", "cat"):
+        ph = P.get(name)
+        if not ph:
+            continue
+        a, b = ph["newsfs"], ph["native"]
+        label = ph["label"]
+        if name == "find":
+            chk = "count %s/%s %s" % (a["result"], b["result"], "ok" if ph["same"] else "DIFFER")
+        elif name == "ls_l":
+            label = "ls -l largest dir"
+            chk = "%s: %s entries, native %s %s" % (pr["largest"], pr["largest_entries"],
+                                                      pr["native_largest_entries"],
+                                                      "ok" if ph["same"] else "DIFFER (lines %s/%s)"
+                                                      % (a["result"], b["result"]))
+        elif name == "grep":
+            chk = "files %d/%d %s" % (a["files"], b["files"], "ok" if ph["same"] else "DIFFER")
+        else:
+            chk = "bytes %s/%s %s" % (a["result"], b["result"], "ok" if ph["same"] else "DIFFER")
+        if name == "cat":
+            nb = a["result"] or 0
+            for which, key in (("cold", "cold_s"), ("warm", "warm_median_s")):
+                ma = nb / 1e6 / a[key] if a[key] else None
+                mb = (b["result"] or 0) / 1e6 / b[key] if b[key] else None
+                row("%s, %s MB/s" % (label, which), "%.0f" % ma, "%.0f" % mb, fr(ma, mb),
+                    chk if which == "cold" else "")
+        else:
+            row("%s, cold" % label, fs(a["cold_s"]), fs(b["cold_s"]), fr(a["cold_s"], b["cold_s"]), chk)
+            row("%s, warm" % label, fs(a["warm_median_s"]), fs(b["warm_median_s"]),
+                fr(a["warm_median_s"], b["warm_median_s"]), "median of %d" % REPS)
+        bad = [r for r in (a["cold_rc"], b["cold_rc"], *a["warm_rc"], *b["warm_rc"])
+               if r not in (0, 1 if name == "grep" else 0)]
+        if bad:
+            rows[-1] = rows[-1][:4] + ((rows[-1][4] + "; " if rows[-1][4] else "") +
+                                       "exit status %s" % bad[0],)
+    se = P.get("search")
+    if se:
+        for k in (1, 2, 4):
+            qs = [r for r in se["queries"] if r["k"] == k]
+            if not qs:
+                continue
+            ls, gr = [r["ls_s"] for r in qs], [r["grep_s"] for r in qs]
+            diff = sum(not r["same"] for r in qs)
+            errs = sum(r["ls_rc"] != 0 or "error" in r for r in qs)
+            nls = median([r["ls_n"] for r in qs])
+            ngr = median([r["grep_n"] for r in qs])
+            row("ls search/<%d char%s> median" % (k, "s" if k > 1 else ""), fs(median(ls)),
+                fs(median(gr)), fr(median(ls), median(gr)),
+                "%d queries, median hits %g/%g; %d differ from grep%s"
+                % (len(qs), nls, ngr, diff, "; %d failed" % errs if errs else ""))
+            row("ls search/<%d char%s> p99" % (k, "s" if k > 1 else ""), fs(p99(ls)), fs(p99(gr)),
+                fr(p99(ls), p99(gr)), "native = grep -rlF over the copy")
+    ds = R["daemons"]
+    if ds:
+        peak = max(ds, key=lambda d: d["hwm_kb"] or 0)
+        row("daemon RSS start / end", "%s / %s" % (fmb(ds[0]["rss_start_kb"]), fmb(ds[-1]["rss_end_kb"])),
+            "-", "-", "first mount after start, last before unmount")
+        row("daemon peak RSS (VmHWM)", fmb(peak["hwm_kb"]), "-", "-",
+            "max over %d mounts, during: %s" % (len(ds), peak["phase"]))
+
+    head = ("measure", "newsfs", "native", "ratio", "check / notes")
+    cols = [max(width(r[i]) for r in rows + [head]) for i in range(4)]
+    lines = []
+    pr_ = P.get("prepare", {})
+    load = R["load"]
+    lines.append("newsfs bench  %s  %s" % (time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(started)),
+                                          R["meta"]["git"]))
+    lines.append("corpus: %d issues (%s generator, seed %d), %s articles, %.1f MB source text"
+                 % (ISSUES, GEN, SEED, pr_.get("articles", "?"),
+                    P.get("index", {}).get("source_bytes", 0) / 1e6))
+    lines.append("machine: %d cores; load average %s at start, %s at end; bench took %s"
+                 % (os.cpu_count(), " ".join("%.2f" % x for x in load[0]["loadavg"]),
+                    " ".join("%.2f" % x for x in load[-1]["loadavg"]),
+                    fs(finished - started)))
+    if CAN_DROP:
+        lines.append("cold = sync + echo 3 > /proc/sys/vm/drop_caches before the pass (both sides),"
+                     " and a fresh mount for newsfs; warm = median of %d immediate repeats" % REPS)
+    else:
+        lines.append("cold = a fresh mount for newsfs only: NOT root, page cache NOT dropped"
+                     " (native 'cold' is warm); warm = median of %d repeats" % REPS)
+    lines.append("ratio = newsfs / native (times: >1 is slower; MB/s: <1 is slower); MB = 10^6 bytes;"
+                 " LC_ALL=C")
+    lines.append("")
+    lines.append("  ".join(pad(h, cols[i]) if i < 4 else h for i, h in enumerate(head)))
+    lines.append("  ".join("-" * c for c in cols) + "  " + "-" * 13)
+    for r in rows:
+        lines.append("  ".join(pad(r[i], cols[i]) for i in range(4)) + "  " + r[4])
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    os.makedirs(TMP, exist_ok=True)
+    started = time.time()
+    git = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True,
+                         text=True, cwd=os.path.dirname(os.path.abspath(__file__)))
+    R["meta"] = {"issues": ISSUES, "seed": SEED, "generator": GEN, "corpus": CORPUS,
+                 "queries_per_length": NQUERIES, "reps": REPS, "mount_cycles": NMOUNTS,
+                 "newsfs": NEWSFS, "git": git.stdout.strip() or "?", "cores": os.cpu_count(),
+                 "kernel": os.uname().release, "root_drop_caches": CAN_DROP,
+                 "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started))}
+    note_load("start")
+    failed = None
+    try:
+        if is_mounted():
+            umount()
+        phase_index()
+        phase_mount()
+        inos, rels = phase_prepare()
+        prep = R["phases"]["prepare"]
+        phase_passes(prep)
+        phase_search(prep, inos)
+    except (Exception, KeyboardInterrupt, SystemExit) as e:
+        failed = e
+    finally:
+        if is_mounted():
+            umount()
+        for pid in list(LIVE):
+            wait_gone(pid, 5)
+            LIVE.discard(pid)
+        pids_write(LIVE)
+        if not KEEP:
+            for d in (NATIVE, NATIVE_LARGEST):
+                shutil.rmtree(d, ignore_errors=True)
+    finished = time.time()
+    if isinstance(failed, SystemExit) or isinstance(failed, KeyboardInterrupt):
+        log("interrupted")
+        return 130
+    R["meta"]["seconds"] = round(finished - started, 1)
+    if failed is not None:
+        R["meta"]["error"] = "%s: %s" % (type(failed).__name__, failed)
+        note_load("failed")
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
+    base = os.path.join(BENCH_DIR, "results-" + stamp)
+    with open(base + ".json", "w") as f:
+        json.dump(R, f, ensure_ascii=False, indent=1)
+    table = report(started, finished)
+    if failed is not None:
+        table += "\nINCOMPLETE: %s\n" % R["meta"]["error"]
+    with open(base + ".txt", "w") as f:
+        f.write(table)
+    print(table, end="")
+    print("raw numbers: %s.json, table: %s.txt" % (base, base))
+    return 1 if failed is not None else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
