@@ -5,11 +5,16 @@
  * per-character table (so that substrings stay substrings).
  *
  * Tokens: inside a run of Han characters, an overlapping bigram at every
- * position and the run's last character alone, so that a query of k >= 2
- * characters is a phrase of k-1 consecutive bigrams (an exact substring
- * match) and a one-character query is the prefix query "x"*. Runs of Latin
- * letters and digits are whole words. Nothing spans white space or
- * punctuation, so no match crosses a line, as with grep.
+ * position, so that a query of k >= 2 characters is a phrase of k-1
+ * consecutive bigrams (an exact substring match); a run's last character
+ * alone when the run has one character or a word follows it directly
+ * (2020年, 第5届); and, in documents, a "presence" token per distinct Han
+ * character of a column ("\x01" + the character, colocated with the
+ * character's first occurrence) that one-character queries look up.
+ * Runs of Latin letters and digits are whole words. Nothing spans white
+ * space or punctuation, so no match crosses a line, as with grep. Offsets
+ * are byte offsets into the original (unfolded) text, so snippet() and
+ * highlight() work on the stored article text. See src/tokenizer.c.
  */
 #ifndef NFS_TOKENIZER_H
 #define NFS_TOKENIZER_H
@@ -18,14 +23,46 @@
 
 #include "nfs.h"
 
-/* Options for "CREATE VIRTUAL TABLE fts USING fts5(title, text, ...)". */
-#define NFS_FTS_OPTIONS "tokenize='unicode61'" /* STUB until the tokenizer lands */
+/* Options for "CREATE VIRTUAL TABLE fts USING fts5(headline, text, ...)":
+ * detail=full (the default) because phrases need positions; no prefix
+ * index (one-character queries use the presence tokens). */
+#define NFS_FTS_OPTIONS "tokenize='newsfs'"
+
+/* The tokenizer's name, as registered by nfs_tokenizer_register. */
+#define NFS_TOKENIZER_NAME "newsfs"
 
 /* Register the tokenizer on a connection (needed on every connection that
  * reads or writes the fts table). */
 int nfs_tokenizer_register(sqlite3 *db, nfs_err *err);
 
-/* Fold text as the tokenizer does. Returns a new string; *out_len its length. */
+/* Fold text as the tokenizer does (NFKC, case folding, traditional ->
+ * simplified; separators are kept). Returns a new string; *out_len its
+ * length. */
 char *nfs_fold(const char *s, size_t len, size_t *out_len);
+
+/* First byte of presence tokens; a query string starting with it asks for
+ * the presence tokens of its characters (the query builder does this for
+ * one-character terms; users cannot type it: control characters are
+ * rejected in queries). */
+#define NFS_PRESENCE_MARK '\x01'
+
+/* The tokens of a text, as FTS5 gets them: fn(ctx, token, token_len,
+ * start, end, colocated) for each, [start, end) being the token's byte
+ * range in the original text, colocated != 0 for a token at the same
+ * position as the previous one. query != 0 tokenizes the way FTS5
+ * tokenizes a query string (no presence tokens). A non-zero return from
+ * fn stops and is returned. */
+typedef int (*nfs_token_fn)(void *ctx, const char *token, int len, int start, int end,
+                            int colocated);
+int nfs_tokenize(const char *text, size_t len, int query, nfs_token_fn fn, void *ctx);
+
+/* How a query string tokenizes. open_end: the last token is a lone Han
+ * character, which must match as a prefix ("… x"* in FTS5): in the index,
+ * where a run goes on, x starts a bigram. */
+typedef struct {
+    size_t n_tokens;
+    int open_end;
+} nfs_query_shape;
+void nfs_query_analyse(const char *text, size_t len, nfs_query_shape *out);
 
 #endif

@@ -1,12 +1,305 @@
-/* tokenizer.c - STUB: no custom tokenizer yet (NFS_FTS_OPTIONS would name it). */
+/* tokenizer.c - the FTS5 tokenizer "newsfs": folded text (fold.h) cut into
+ * overlapping Han bigrams and whole Latin/digit words, with byte offsets
+ * into the original text; registered on every connection. */
 #include "tokenizer.h"
 
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
-int nfs_tokenizer_register(sqlite3 *db, nfs_err *err) { return 0; }
+#include "fold.h"
+
+/* Tokens of a run of Han characters c1..cn (n >= 1), in the index:
+ *  - the bigrams c1c2, c2c3, ..., c(n-1)cn at consecutive positions, so
+ *    that a query of k >= 2 characters, tokenized the same way, is a
+ *    phrase of k-1 bigrams: it matches exactly where it is a substring of
+ *    the run (a phrase cannot straddle two runs: no bigram spans white
+ *    space or punctuation);
+ *  - the last character cn alone, when n == 1 (there is no bigram) or when
+ *    a word (Latin letters, digits) follows right after it, so that a
+ *    query such as 第5届 (第, 5, 届*) finds 举办第5届 (..., 办第, 第, 5, 届);
+ *  - in documents only, the presence token "\x01c" of every distinct
+ *    character c of the column, at the position of its first occurrence
+ *    (colocated: it takes no position of its own). One-character queries
+ *    look it up: one short doclist per character instead of a prefix
+ *    index over every bigram (measured: 21% smaller index, as fast).
+ * A query tokenizes like a document without the presence tokens, except
+ * that a query made of one Han character is marked with NFS_PRESENCE_MARK
+ * by the query builder and gives that character's presence token. */
+
+typedef struct {
+    nfs_token_fn fn;
+    void *ctx;
+    int query;
+    /* the current run of Han characters: its length and last character */
+    size_t run_len;
+    char prev[4];
+    int prev_len;
+    uint32_t prev_start, prev_end, prev_cp;
+    /* the current word */
+    char *word;
+    size_t word_len, word_cap;
+    uint32_t word_start, word_end;
+    char word_inline[128];
+    /* documents: the BMP characters whose presence token is out (must
+     * stay last: queries do not clear it) */
+    uint64_t seen[0x10000 / 64];
+} tok_state;
+
+static inline int utf8_put(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    return (int)utf8_encode(cp, out);
+}
+
+/* The presence token of a character, after the token at its position. */
+static inline int emit_presence(tok_state *t, const char *ch, int len, uint32_t cp,
+                                uint32_t start, uint32_t end)
+{
+    if (t->query)
+        return 0;
+    if (cp < 0x10000) {
+        uint64_t bit = (uint64_t)1 << (cp & 63);
+        if (t->seen[cp >> 6] & bit)
+            return 0;
+        t->seen[cp >> 6] |= bit;
+    }
+    char tok[5];
+    tok[0] = NFS_PRESENCE_MARK;
+    memcpy(tok + 1, ch, (size_t)len);
+    return t->fn(t->ctx, tok, len + 1, (int)start, (int)end, 1);
+}
+
+/* The run of Han characters ends; before_word: a word follows at once. */
+static int end_run(tok_state *t, int before_word)
+{
+    size_t n = t->run_len;
+    t->run_len = 0;
+    if (n == 1 || before_word) {
+        int rc = t->fn(t->ctx, t->prev, t->prev_len, (int)t->prev_start, (int)t->prev_end, 0);
+        if (rc)
+            return rc;
+    }
+    return emit_presence(t, t->prev, t->prev_len, t->prev_cp, t->prev_start, t->prev_end);
+}
+
+static int end_word(tok_state *t)
+{
+    int rc = t->fn(t->ctx, t->word, (int)t->word_len, (int)t->word_start, (int)t->word_end, 0);
+    t->word_len = 0;
+    return rc;
+}
+
+static void word_add(tok_state *t, const fold_char *c)
+{
+    if (!t->word_len)
+        t->word_start = c->start;
+    t->word_end = c->end;
+    if (t->word_len + 4 > t->word_cap) {
+        size_t cap = t->word_cap * 2;
+        char *w = nfs_xmalloc(cap);
+        memcpy(w, t->word, t->word_len);
+        if (t->word != t->word_inline)
+            free(t->word);
+        t->word = w;
+        t->word_cap = cap;
+    }
+    t->word_len += (size_t)utf8_put(c->cp, t->word + t->word_len);
+}
+
+/* A one-character query (marked by the query builder): presence tokens. */
+static int tokenize_presence_query(const char *text, size_t len, nfs_token_fn fn, void *ctx)
+{
+    fold_iter it;
+    fold_iter_init(&it, text + 1, len - 1);
+    fold_char c;
+    int rc = 0;
+    while (rc == 0 && fold_next(&it, &c)) {
+        if (c.cls != FOLD_CJK)
+            continue;
+        char tok[5];
+        tok[0] = NFS_PRESENCE_MARK;
+        int n = utf8_put(c.cp, tok + 1);
+        rc = fn(ctx, tok, n + 1, (int)c.start + 1, (int)c.end + 1, 0);
+    }
+    fold_iter_free(&it);
+    return rc;
+}
+
+int nfs_tokenize(const char *text, size_t len, int query, nfs_token_fn fn, void *ctx)
+{
+    if (query && len > 0 && text[0] == NFS_PRESENCE_MARK)
+        return tokenize_presence_query(text, len, fn, ctx);
+    tok_state t;
+    memset(&t, 0, offsetof(tok_state, seen));
+    if (!query)
+        memset(t.seen, 0, sizeof t.seen);
+    t.fn = fn;
+    t.ctx = ctx;
+    t.query = query;
+    t.word = t.word_inline;
+    t.word_cap = sizeof t.word_inline;
+    fold_iter it;
+    fold_iter_init(&it, text, len);
+    fold_char c;
+    int rc = 0;
+    while (rc == 0 && fold_next(&it, &c)) {
+        if (c.cls == FOLD_CJK) {
+            if (t.word_len && (rc = end_word(&t)) != 0)
+                break;
+            char cur[4];
+            int cur_len = utf8_put(c.cp, cur);
+            if (t.run_len) {
+                char bigram[8];
+                memcpy(bigram, t.prev, (size_t)t.prev_len);
+                memcpy(bigram + t.prev_len, cur, (size_t)cur_len);
+                rc = fn(ctx, bigram, t.prev_len + cur_len, (int)t.prev_start, (int)c.end, 0);
+                if (rc == 0)
+                    rc = emit_presence(&t, t.prev, t.prev_len, t.prev_cp, t.prev_start,
+                                       t.prev_end);
+            }
+            memcpy(t.prev, cur, (size_t)cur_len);
+            t.prev_len = cur_len;
+            t.prev_start = c.start;
+            t.prev_end = c.end;
+            t.prev_cp = c.cp;
+            t.run_len++;
+        } else if (c.cls == FOLD_WORD) {
+            if (t.run_len && (rc = end_run(&t, 1)) != 0)
+                break;
+            word_add(&t, &c);
+        } else {
+            if (t.run_len)
+                rc = end_run(&t, 0);
+            else if (t.word_len)
+                rc = end_word(&t);
+        }
+    }
+    if (rc == 0 && t.run_len)
+        rc = end_run(&t, 0);
+    if (rc == 0 && t.word_len)
+        rc = end_word(&t);
+    fold_iter_free(&it);
+    if (t.word != t.word_inline)
+        free(t.word);
+    return rc;
+}
+
+/* ---- query analysis ---- */
+
+typedef struct {
+    size_t n;
+    int last_is_lone_han;
+} shape_ctx;
+
+static int shape_token(void *ctx, const char *tok, int len, int start, int end, int colocated)
+{
+    shape_ctx *s = ctx;
+    s->n++;
+    uint32_t cp;
+    size_t k = utf8_decode(tok, (size_t)len, &cp);
+    s->last_is_lone_han = (int)k == len && fold_class(cp) == FOLD_CJK;
+    return 0;
+}
+
+void nfs_query_analyse(const char *text, size_t len, nfs_query_shape *out)
+{
+    shape_ctx s = {0, 0};
+    nfs_tokenize(text, len, 1, shape_token, &s);
+    out->n_tokens = s.n;
+    out->open_end = s.n > 0 && s.last_is_lone_han;
+}
+
+/* ---- folding as text ---- */
 
 char *nfs_fold(const char *s, size_t len, size_t *out_len)
 {
-    *out_len = len;
-    return nfs_xstrndup(s, len);
+    strbuf out = {0};
+    sb_reserve(&out, len + 1);
+    fold_iter it;
+    fold_iter_init(&it, s, len);
+    fold_char c;
+    while (fold_next(&it, &c)) {
+        char buf[4];
+        sb_append(&out, buf, (size_t)utf8_put(c.cp, buf));
+    }
+    fold_iter_free(&it);
+    *out_len = out.len;
+    return sb_steal(&out);
+}
+
+/* ---- FTS5 glue ---- */
+
+typedef struct {
+    int unused;
+} newsfs_tokenizer;
+
+static int fts_create(void *user, const char **args, int n_args, Fts5Tokenizer **out)
+{
+    *out = NULL;
+    if (n_args > 0)
+        return SQLITE_ERROR; /* the tokenizer takes no options */
+    if (fold_ready(NULL, 0) != 0)
+        return SQLITE_ERROR;
+    *out = (Fts5Tokenizer *)nfs_xcalloc(1, sizeof(newsfs_tokenizer));
+    return SQLITE_OK;
+}
+
+static void fts_delete(Fts5Tokenizer *tok)
+{
+    free(tok);
+}
+
+typedef struct {
+    void *ctx;
+    int (*x_token)(void *, int, const char *, int, int, int);
+} fts_call;
+
+static int fts_token(void *ctx, const char *tok, int len, int start, int end, int colocated)
+{
+    fts_call *call = ctx;
+    return call->x_token(call->ctx, colocated ? FTS5_TOKEN_COLOCATED : 0, tok, len, start, end);
+}
+
+static int fts_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text, int n_text,
+                        int (*x_token)(void *, int, const char *, int, int, int))
+{
+    fts_call call = {ctx, x_token};
+    if (n_text <= 0)
+        return SQLITE_OK;
+    /* FTS5_TOKENIZE_AUX (snippet, highlight) must see the document's tokens */
+    int query = (flags & FTS5_TOKENIZE_QUERY) != 0;
+    return nfs_tokenize(text, (size_t)n_text, query, fts_token, &call);
+}
+
+/* The fts5_api of a connection (NULL if FTS5 is missing). */
+static fts5_api *fts5_api_of(sqlite3 *db)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    return api;
+}
+
+int nfs_tokenizer_register(sqlite3 *db, nfs_err *err)
+{
+    char why[256];
+    if (fold_ready(why, sizeof why) != 0)
+        return nfs_err_set(err, "cannot set up the search tokenizer: %s", why);
+    fts5_api *api = fts5_api_of(db);
+    if (!api || api->iVersion < 2)
+        return nfs_err_set(err, "this SQLite has no usable FTS5 (%s)", sqlite3_errmsg(db));
+    static const fts5_tokenizer methods = {fts_create, fts_delete, fts_tokenize};
+    fts5_tokenizer m = methods;
+    int rc = api->xCreateTokenizer(api, NFS_TOKENIZER_NAME, NULL, &m, NULL);
+    if (rc != SQLITE_OK)
+        return nfs_err_set(err, "cannot register the search tokenizer: %s", sqlite3_errstr(rc));
+    return 0;
 }
