@@ -38,6 +38,10 @@ static const float zone_weight[] = {1.0f, 2.0f, 3.0f};
 #define VAGUE_FACTOR       0.5f
 #define UNCONFIRMED_FACTOR 0.5f
 
+/* The place of a dateline (本报北京6月1日电) tells where the report was
+ * filed, which for national news is the capital: a weak clue. */
+#define DATELINE_WEIGHT 0.5f
+
 /* Thresholds for going down the tree. */
 #define MIN_EVIDENCE  1.0f /* to leave 全国 at all */
 #define MIN_SHARE     0.5f /* of the weight of all siblings */
@@ -261,6 +265,19 @@ static int choose_reading(ctx *c, const uint32_t *r, size_t n, int use_context, 
     return top_tie || top_level > 2 ? -1 : top;
 }
 
+/* Is s[start..end) the place of a dateline: after 本报 or a news agency,
+ * before the date (本报长春11月18日电, 新华社北京6月1日电)? */
+static int is_dateline(const char *s, size_t len, size_t start, size_t end)
+{
+    static const char *agencies[] = {"本报", "新华社", "中新社"};
+    int after_agency = 0;
+    for (size_t i = 0; i < NFS_ARRAY_LEN(agencies) && !after_agency; i++) {
+        size_t l = strlen(agencies[i]);
+        after_agency = start >= l && memcmp(s + start - l, agencies[i], l) == 0;
+    }
+    return after_agency && end < len && s[end] >= '0' && s[end] <= '9';
+}
+
 /* Does the article name a division above node with certainty? */
 static int ancestor_named(ctx *c, int node)
 {
@@ -385,6 +402,8 @@ static void read_mention(ctx *c, size_t i, const mention *prev)
     }
 
     float w = zone_weight[m->zone];
+    if (is_dateline(text, text_len, m->m.start, m->m.end))
+        w = DATELINE_WEIGHT;
     if (e->kind == GAZ_STREET)
         w *= TOWN_FACTOR;
     if (m->vague)

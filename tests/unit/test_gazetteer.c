@@ -395,6 +395,14 @@ static void test_trap_national(void)
     CHECK_INT(r.n_hits, 0);
     CHECK(r.explain && r.explain[0]);
     gaz_result_free(&r);
+    /* a national report filed in the capital */
+    CHECK_STR(region_of("全总部署送清凉\n\n本报北京6月1日电(记者王红)中华全国总工会日前印发通知,"
+                        "要求各级工会做好高温天气劳动保护工作。\n"),
+              "全国");
+    /* a local one */
+    CHECK_STR(region_of("长春职工书屋\n\n本报长春6月1日电(记者王红)长春市总工会日前新建职工书屋20家,"
+                        "覆盖一线职工5万人。\n"),
+              "吉林省/长春市");
     /* many provinces, none leading */
     CHECK_STR(
         region_of(
