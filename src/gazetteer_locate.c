@@ -321,7 +321,8 @@ static int is_unit_suffix(uint32_t cp)
     return 0;
 }
 
-/* Read mention i; prev is the accepted mention right before it, or NULL. */
+/* Read mention i; prev is the accepted place right before it, or the one a
+ * 该市 before it refers to, or NULL. */
 static void read_mention(ctx *c, size_t i, const mention *prev)
 {
     const gazetteer *g = c->g;
