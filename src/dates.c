@@ -862,8 +862,10 @@ static int read_mention(const cptext *t, size_t i, const mention *prev, mention 
     mt->end = mt->ctx_end = k;
     *next = k;
 
-    /* a weekday after it: (星期三), 周三 */
+    /* a weekday after it: (星期三), 周三, " 星期五" */
     size_t w = k;
+    while (w < t->n && w < k + 2 && (t->c[w] == ' ' || t->c[w] == 0x3000))
+        w++;
     if (w < t->n && (t->c[w] == '(' || t->c[w] == 0xFF08))
         w++;
     static const char *const week_words[] = {"星期", "礼拜", "周", NULL};
@@ -957,8 +959,9 @@ static void classify(const cptext *t, mention *mt, int prev_adjacent)
             (!(mt->flags & F_EFFECTIVE) && word_after(t, mt->ctx_end, 0, from_word)))
             mt->flags |= F_PAST;
     }
-    /* 2023年度…, 2024年自治区工匠学院: the year is part of a name */
-    if (mt->y && !mt->m && mt->ctx_end < t->n) {
+    /* 2023年度…, 2024年自治区工匠学院: the year is part of a name (but not
+     * in 于2019年出台…, a time) */
+    if (mt->y && !mt->m && !(mt->flags & F_PAST) && mt->ctx_end < t->n) {
         uint32_t c = t->c[mt->ctx_end];
         if (c == CP_DU || (nfs_is_han(c) && !one_of(c, "以开起初底末中前后至到上下间内里是就便又再即的来")))
             mt->flags |= F_NAMED;
@@ -1108,7 +1111,9 @@ static void quote_mention(const cptext *t, const mention *mt, strbuf *sb)
 {
     static const char *const relative[] = {"今年", "去年", NULL};
     size_t a = mt->start;
-    if (word_before(t, a, 0, relative))
+    if (mt->flags & (F_SAYS_THIS_YEAR | F_SAYS_LAST_YEAR | F_SAYS_NEXT_YEAR))
+        a -= 3; /* 今年（ */
+    else if (word_before(t, a, 0, relative))
         a -= 2;
     else if (a > 0 && (one_of(t->c[a - 1], "于自从在") || word_at(t, a >= 2 ? a - 2 : 0, "截至")))
         a -= word_at(t, a >= 2 ? a - 2 : 0, "截至") && a >= 2 ? 2 : 1;
@@ -1157,13 +1162,18 @@ typedef struct {
     int m, d;
 } anchor;
 
+/* How far after the anchor, in days, a dated mention must be (later in
+ * its year) to be taken for an earlier year: a few weeks after the events
+ * may still be this year (the anchor is a lower bound). */
+#define PAST_BY_ORDER_DAYS 45
+
 static int after_anchor(const mention *mt, anchor an)
 {
     if (!an.m || !mt->m)
         return 0;
-    if (mt->m != an.m)
-        return mt->m > an.m;
-    return an.d && mt->d > an.d;
+    int now = leap_day_of_year(an.m, an.d ? an.d : 15);
+    int then = leap_day_of_year(mt->m, mt->d ? mt->d : 1);
+    return then - now > PAST_BY_ORDER_DAYS;
 }
 
 /* The publication year (see date_infer_text). */
@@ -1208,7 +1218,6 @@ static void choose_year(const cptext *t, const mention *ms, size_t n, const posi
             top_dated = 1;
     int cutoff = second && top > second + 10 && !top_dated ? second : top;
     int latest = 0, latest_plan = 0, earliest_plan = 0;
-    const mention *latest_mention = NULL;
     for (size_t i = 0; i < n; i++) {
         const mention *mt = &ms[i];
         if (!mt->y || mt->y > cutoff || (mt->flags & F_FAR))
@@ -1218,7 +1227,6 @@ static void choose_year(const cptext *t, const mention *ms, size_t n, const posi
             earliest_plan = !earliest_plan || mt->y < earliest_plan ? mt->y : earliest_plan;
         } else if (mt->y > latest) {
             latest = mt->y;
-            latest_mention = mt;
         }
     }
     /* the latest year written (a plan counts when it is at most a year
@@ -1266,13 +1274,15 @@ static void choose_year(const cptext *t, const mention *ms, size_t n, const posi
         else
             sb_puts(&yc->why, " is a past year (written next to 今年)");
     } else {
-        yc->confidence = bound == year && bound_by_order ? 0.9f : current_like ? 0.85f : 0.7f;
+        yc->confidence = current_like ? 0.85f : 0.7f;
         sb_printf(&yc->why, "year %d: the latest year written", year);
-        if (latest_mention && latest_mention->y == year) {
-            sb_puts(&yc->why, " (");
-            quote_mention(t, latest_mention, &yc->why);
-            sb_puts(&yc->why, ")");
-        }
+        for (size_t i = 0; i < n; i++)
+            if (ms[i].y == year) {
+                sb_puts(&yc->why, " (");
+                quote_mention(t, &ms[i], &yc->why);
+                sb_puts(&yc->why, ")");
+                break;
+            }
     }
     if (year < YEAR_MIN || year > YEAR_MAX) {
         sb_clear(&yc->why);
@@ -1450,9 +1460,10 @@ int date_infer_text(const char *text, size_t len, issue_date *out)
     yc.why = (strbuf){0};
     choose_year(&t, ms, n, &this_year, an, &yc);
     if (!yc.year) {
-        if (an.m)
-            sb_printf(&ex, "text: events up to %d月%s but no year written", an.m,
-                      an.d ? "…日" : "");
+        if (an.d)
+            sb_printf(&ex, "text: events up to %d月%d日 but no year written", an.m, an.d);
+        else if (an.m)
+            sb_printf(&ex, "text: events up to %d月 but no year written", an.m);
         else
             sb_puts(&ex, "text: no date written");
         goto done;
