@@ -762,6 +762,7 @@ enum {
     F_SAYS_THIS_YEAR = 1 << 9, /* 今年（2020年） */
     F_SAYS_LAST_YEAR = 1 << 10, /* 去年（2019年） */
     F_SAYS_NEXT_YEAR = 1 << 11, /* 明年（2021年） */
+    F_SINCE = 1 << 12,          /* 2023年以来: since then, till now */
 };
 
 typedef struct {
@@ -907,7 +908,12 @@ static const char *const PLAN_AFTER[] = {"计划", "将", "力争", "预计", "�
 static const char *const FAR_AFTER[] = {"远景", "愿景", "规划", NULL};
 static const char *const PAST_BEFORE[] = {"自", "从", "于", "截至", "截止", "早在", "始于", NULL};
 static const char *const SINCE_AFTER[] = {"以来", "开始", NULL};
-static const char *const EFFECT_AFTER[] = {"施行", "实施", "生效", NULL};
+static const char *const EFFECT_AFTER[] = {"起施行", "起实施", "起生效", "起执行", "起正式", NULL};
+/* verbs of past events right after a year: 2019年入职, 2016年成立 */
+static const char *const PAST_VERB_AFTER[] = {
+    "入职", "成立", "出台", "启动", "建成", "获得", "获评", "荣获", "被", "加入", "参加",
+    "毕业", "退休", "进入", "来到", "投产", "开展", "举办", "组建", "创建", "发布", "印发",
+    "制定", "提出", "完成", "开通", "落成", "当选", "参军", "入党", "就读", NULL};
 
 /* Read the words around a mention into its flags. prev_adjacent: it is
  * the second half of a range. */
@@ -951,11 +957,14 @@ static void classify(const cptext *t, mention *mt, int prev_adjacent)
         mt->flags |= F_PLAN;
     if (mt->y && word_after(t, mt->ctx_end, 4, FAR_AFTER))
         mt->flags |= F_PLAN | F_FAR;
-    if (word_after(t, mt->ctx_end, 4, EFFECT_AFTER))
+    if (word_after(t, mt->ctx_end, 1, EFFECT_AFTER))
         mt->flags |= F_EFFECTIVE;
+    if (!(mt->flags & F_PLAN) && word_after(t, mt->ctx_end, 3, since_word))
+        mt->flags |= F_SINCE | F_PAST;
     if (!(mt->flags & F_PLAN)) {
         if (word_before(t, s, 3, PAST_BEFORE) || word_before(t, s, 0, at) ||
             word_after(t, mt->ctx_end, 3, SINCE_AFTER) || word_after(t, mt->ctx_end, 2, since_word) ||
+            (mt->y && !mt->m && word_after(t, mt->ctx_end, 0, PAST_VERB_AFTER)) ||
             (!(mt->flags & F_EFFECTIVE) && word_after(t, mt->ctx_end, 0, from_word)))
             mt->flags |= F_PAST;
     }
@@ -1220,7 +1229,7 @@ static void choose_year(const cptext *t, const mention *ms, size_t n, const posi
     int latest = 0, latest_plan = 0, earliest_plan = 0;
     for (size_t i = 0; i < n; i++) {
         const mention *mt = &ms[i];
-        if (!mt->y || mt->y > cutoff || (mt->flags & F_FAR))
+        if (!mt->y || mt->y > cutoff || (mt->flags & (F_FAR | F_EFFECTIVE)))
             continue;
         if (mt->flags & F_PLAN) {
             latest_plan = mt->y > latest_plan ? mt->y : latest_plan;
@@ -1229,10 +1238,11 @@ static void choose_year(const cptext *t, const mention *ms, size_t n, const posi
             latest = mt->y;
         }
     }
-    /* the latest year written (a plan counts when it is at most a year
-     * after the latest other year: plans are for this year or the next) */
+    /* the latest year written; a plan for the year after counts too (the
+     * plans of a new year: 2025年，自治区计划…), except late in the year,
+     * when plans are for the next one */
     int year = latest;
-    if (latest && latest_plan == latest + 1)
+    if (latest && latest_plan == latest + 1 && (!an.m || an.m < 10))
         year = latest_plan;
     else if (!latest)
         year = earliest_plan;
@@ -1247,32 +1257,56 @@ static void choose_year(const cptext *t, const mention *ms, size_t n, const posi
      * (于2019年6月, 2018年开始) is another year than this one; a past date
      * later in its year than the issue's "now" (2024年12月30日 in an issue
      * whose events are in January) is from an earlier year */
-    int bound = 0, bound_by_order = 0;
+    enum { NOT_PAST, PAST_BY_SINCE, PAST_BY_THIS_YEAR, PAST_BY_ORDER };
+    static const float past_confidence[] = {0, 0.7f, 0.75f, 0.9f};
+    int bound = 0, bound_why = NOT_PAST;
     const mention *bound_mention = NULL;
     for (size_t i = 0; i < n; i++) {
         const mention *mt = &ms[i];
         if (!mt->y || (mt->flags & (F_PLAN | F_EFFECTIVE | F_RECURRING)) || mt->y > cutoff)
             continue;
-        int by_order = after_anchor(mt, an);
-        int by_this_year = (mt->flags & F_PAST || mt->m) && !(mt->flags & F_NAMED) &&
-                           near_any(this_year, mt->start, THIS_YEAR_NEAR);
-        int b = mt->y + (by_order || by_this_year);
-        if (b > bound || (b == bound && by_order && !bound_by_order)) {
+        int why = NOT_PAST;
+        if (after_anchor(mt, an))
+            why = PAST_BY_ORDER;
+        else if ((mt->flags & F_PAST || mt->d) && !(mt->flags & F_NAMED) &&
+                 near_any(this_year, mt->start, THIS_YEAR_NEAR))
+            why = PAST_BY_THIS_YEAR;
+        else if (mt->flags & F_SINCE)
+            why = PAST_BY_SINCE; /* this year would be 今年以来 */
+        int b = mt->y + (why != NOT_PAST);
+        if (b > bound || (b == bound && why > bound_why)) {
             bound = b;
-            bound_by_order = by_order;
+            bound_why = why;
             bound_mention = mt;
         }
     }
-    if (bound > year || (bound == year && bound_by_order)) {
+    if (bound > year || (bound == year && bound_why != NOT_PAST)) {
         year = bound;
-        yc->confidence = bound_by_order ? 0.9f : 0.75f;
+        yc->confidence = past_confidence[bound_why];
         sb_printf(&yc->why, "year %d: ", year);
         quote_mention(t, bound_mention, &yc->why);
-        if (bound_by_order)
+        if (bound_why == PAST_BY_ORDER)
             sb_printf(&yc->why, " is later in its year than %02d-%02d, so a past year", an.m,
                       an.d ? an.d : 1);
-        else
+        else if (bound_why == PAST_BY_THIS_YEAR)
             sb_puts(&yc->why, " is a past year (written next to 今年)");
+        else
+            sb_puts(&yc->why, " is a past year (this year's would be 今年以来)");
+    } else if (this_year->n && year == latest && !current_like) {
+        /* a writer calls this year 今年 and writes out the numbers of other
+         * years: when none of the mentions of the latest year reads as this
+         * year's (2023年度, 2022年全市…, a plan), it is last year */
+        year = latest + 1;
+        yc->confidence = 0.6f;
+        sb_printf(&yc->why, "year %d: the text says 今年 and writes %d only as a past year", year,
+                  latest);
+        for (size_t i = 0; i < n; i++)
+            if (ms[i].y == latest) {
+                sb_puts(&yc->why, " (");
+                quote_mention(t, &ms[i], &yc->why);
+                sb_puts(&yc->why, ")");
+                break;
+            }
     } else {
         yc->confidence = current_like ? 0.85f : 0.7f;
         sb_printf(&yc->why, "year %d: the latest year written", year);
@@ -1360,36 +1394,52 @@ static float round2(double x) { return (float)((long)(x * 100 + 0.5) / 100.0); }
  * The rule. A news issue is published on, or a day or a few after, the
  * latest events it reports (近日, 日前, "11月18日，…"; photos usually of the
  * day before), while it also mentions history (2008年开始, 2019年下发) and
- * plans (2025年计划, 到2035年).
+ * plans (2025年计划, 到2035年). Writers call the current year 今年 and
+ * write out the numbers of other years; the current year is written out
+ * mostly in names and targets (2023年度…, 实现2022年全市…目标).
  *
- *  0. A dateline at the top (a full date alone on a short line, with a
- *     weekday that fits if one is written) is the date.
+ *  0. A dateline at the top (a full date on a short line of its own in
+ *     the first 300 characters, with a weekday that fits if one is
+ *     written) is the date.
  *  1. The "now" of the issue: among the month/day mentions without a year
  *     (not plans 将于…, deadlines …前, rules taking effect …起施行, yearly
- *     days 每年…, or 去年…), the latest well-supported one: every day of
- *     the year is scored by the mentions within two months before it
- *     (1 within a week, 0.5 within a month, 0.2 within two), and the best,
- *     the latest on a tie, wins; so one stray far-off date does not move
- *     it. Without any day, the latest month mentioned as this year's
- *     (今年7月, 6月以来) is a lower bound for the month.
- *  2. The year: said outright (今年（2020年）), else the latest year
- *     written that is not a plan (a plan for the next year counts, and
- *     isolated far-future years are targets), raised to the year after an
- *     explicit date when that date must be past: it is later in its year
- *     than the "now" of step 1 (截至2024年12月30日 in an issue whose events
- *     are on 1月10日), or it is written as a past date (于2019年6月,
- *     2018年开始) next to a 今年 in the same article (a writer calls this
- *     year 今年). Weekdays written with dates (11月20日（星期五）) choose
- *     between neighbouring years.
+ *     days 每年…, or 去年…), the latest well-supported one: each is scored
+ *     by the mentions within two months before it (1 within a week, 0.5
+ *     within a month, 0.2 within two; the year wraps), and the best, the
+ *     latest on a tie, wins; so one stray far-off date does not move it.
+ *     Without any day, the latest month mentioned as this year's (今年7月,
+ *     6月以来) is a lower bound for the month.
+ *  2. The year, in order:
+ *     a. said outright: 今年（2020年）, 去年（2019年）;
+ *     b. else the latest year written, leaving out plans (将, 计划, …前),
+ *        targets (到2035年, 远景) and isolated far-future years, but
+ *        counting a plan for the year after it unless "now" is in
+ *        October..December (a new year's plans: 2025年，自治区计划…);
+ *     c. raised to the year after an explicit date that must be past:
+ *        later in its year than "now" by more than 45 days (截至2024年
+ *        12月30日 in an issue whose events are on 1月10日); or written as
+ *        a past date (于2019年6月, 2018年开始, 2019年入职) within about an
+ *        article (400 characters) of a 今年; or "Y年以来" (this year's
+ *        would be 今年以来);
+ *     d. else, when the text says 今年 and no mention of the latest year
+ *        reads as this year's (a name such as 2023年度, or a plan), the
+ *        year after it;
+ *     e. weekdays written with month/day mentions (11月20日（星期五）)
+ *        choose among that year, the next and the previous one.
  *  3. The publication date: the latest well-supported event date of that
- *     year (the yearless mentions of step 1 placed in the year, or in the
- *     year before when they fall after "now", with full dates of the year
- *     and the one before, and lone days (18日) of the month). It is a
- *     lower bound: the issue is usually out a day or a few later. When
- *     only one event supports the day, only "YYYY-MM" is returned.
+ *     year (scored as in step 1 over the yearless mentions placed in the
+ *     year, or in the year before when they fall after "now", the full
+ *     dates of that year and the one before, and lone days (18日) of the
+ *     month). It is a lower bound: the issue is usually out a day or a few
+ *     later. When a single event supports the day, only "YYYY-MM" is
+ *     returned; with no year, nothing (the explanation says what was seen).
  *
- * Confidence is the product of how well the day is supported and how the
- * year was found.
+ * Confidence is the product of how well the day is supported (0.85 for
+ * four or more close events .. 0.55 for a month from one event, 0.35 for
+ * a month lower bound) and how the year was found (0.95 said outright, 0.9
+ * by date order or weekdays, 0.85 written as this year's, 0.75 past next
+ * to 今年, 0.7 latest written or Y年以来, 0.6 rule d); 0.9-0.95 for a
+ * dateline.
  */
 int date_infer_text(const char *text, size_t len, issue_date *out)
 {

@@ -407,6 +407,50 @@ static void test_text_says_year(void)
     CHECK_MSG(contains(d.explain, "今年(2021年)"), "%s", d.explain);
 }
 
+/* Infer from an inline text; the date ("" when none). */
+static const char *infer(const char *text)
+{
+    static issue_date d;
+    date_infer_text(text, strlen(text), &d);
+    return d.date;
+}
+
+static void test_text_year_rules(void)
+{
+    /* the latest year written, when it reads as this year's (a name) */
+    CHECK_STR(infer("5月6日,甲厂开工。5月8日,乙厂竣工。2022年度先进集体受表彰。2021年,该市出台方案。"
+                    "今年以来,已举办培训12场。"),
+              "2022-05-08");
+    /* the text says 今年 and writes 2021 only as a past year: 2022 */
+    CHECK_STR(infer("5月6日,甲厂开工。5月8日,乙厂竣工。今年以来,已举办培训12场。\n\n"
+                    "另据了解,2019年,该市出台产业工人队伍建设改革方案。"),
+              "2020-05-08");
+    /* without 今年 the latest year written is this year */
+    CHECK_STR(infer("5月6日,甲厂开工。5月8日,乙厂竣工。2019年,该市出台产业工人队伍建设改革方案。"),
+              "2019-05-08");
+    /* Y年以来: this year's would be 今年以来 */
+    CHECK_STR(infer("3月2日,某市召开大会。3月4日,分组讨论。2023年以来,该市新建工会300家。"),
+              "2024-03-04");
+    /* a year followed by a past verb is a time, not a name */
+    CHECK_STR(infer("6月1日,某厂表彰技术能手。6月3日,座谈会召开。今年3月,该厂开展比武。"
+                    "技术员小王于2019年入职,2020年获评技术能手。"),
+              "2021-06-03");
+    /* a plan for the next year: counted early in the year, not late */
+    CHECK_STR(infer("1月5日,某省总工会召开全委会。1月8日,省总工会部署送温暖。2024年,全省新建工会"
+                    "800家。2025年,全省计划再建工会500家。"),
+              "2025-01-08");
+    CHECK_STR(infer("12月5日,某省总工会召开全委会。12月8日,省总工会部署送温暖。2024年,全省新建工会"
+                    "800家。2025年,全省计划再建工会500家。"),
+              "2024-12-08");
+    /* a rule taking effect next year does not make it next year */
+    CHECK_STR(infer("11月20日,某市人大通过职工权益保障条例。11月23日,市总工会召开学习会。"
+                    "2020年,该市启动立法调研。条例自2021年1月1日起施行。"),
+              "2020-11-23");
+    /* 去年（2019年） */
+    CHECK_STR(infer("4月2日,某厂复工。4月6日,生产线满负荷运转。去年(2019年)该厂产值首破百亿。"),
+              "2020-04-06");
+}
+
 static void test_text_single_event_gives_month(void)
 {
     const char *text = "本报讯 11月18日,某市总工会召开全委会。2019年,该市出台产业工会改革意见。\n";
@@ -573,6 +617,7 @@ int main(void)
     RUN(test_text_no_year_is_unknown);
     RUN(test_text_weekday_picks_year);
     RUN(test_text_says_year);
+    RUN(test_text_year_rules);
     RUN(test_text_single_event_gives_month);
     RUN(test_text_stray_date_does_not_move_it);
     RUN(test_text_fullwidth_and_iso);
