@@ -86,14 +86,14 @@ def drop_caches():
     return True
 
 
-def run(argv, out=None, stdin=None, timeout=None):
+def run(argv, out=None, stdin=None, timeout=None, errpath=None):
     """Run argv in its own process group; return (seconds, exit status).
     The wait blocks in waitpid (a wait with a timeout would poll, in steps
     that quantise the times); a timer kills the group after `timeout`, and
     anything that goes wrong (a signal) kills it too."""
     outf = open(out, "wb") if out else subprocess.DEVNULL
     inf = open(stdin, "rb") if stdin else subprocess.DEVNULL
-    err = open(os.path.join(TMP, "stderr.txt"), "ab")
+    err = open(errpath or os.path.join(TMP, "stderr.txt"), "wb" if errpath else "ab")
     timer, expired = None, []
 
     def kill(p):
@@ -194,8 +194,10 @@ def wait_gone(pid, secs=10.0):
     deadline = time.monotonic() + secs
     while time.monotonic() < deadline:
         try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+            with open("/proc/%d/stat" % pid) as f:
+                if f.read().rpartition(")")[2].split()[0] in ("Z", "X"):
+                    return True                    # exited, not yet reaped
+        except OSError:
             return True
         time.sleep(0.02)
     try:
@@ -240,20 +242,33 @@ class Daemon:
         self.start = status_kb(self.p.pid)
         return self
 
+    def cpu(self):
+        """CPU seconds (user + system) the daemon has used so far."""
+        try:
+            with open("/proc/%d/stat" % self.p.pid) as f:
+                fields = f.read().rpartition(")")[2].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
     def __exit__(self, *exc):
         end = status_kb(self.p.pid)
+        t0 = time.perf_counter()
         umount()
+        t1 = time.perf_counter()
         try:
             self.p.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.p.kill()
             self.p.wait()
+        t2 = time.perf_counter()
         LIVE.discard(self.p.pid)
         pids_write(LIVE)
         R["daemons"].append({"phase": self.phase, "pid": self.p.pid,
                              "answer_s": round(self.t_answer, 4),
                              "rss_start_kb": self.start.get("VmRSS"),
                              "rss_end_kb": end.get("VmRSS"), "hwm_kb": end.get("VmHWM"),
+                             "umount_s": round(t1 - t0, 3), "exit_after_umount_s": round(t2 - t1, 3),
                              "exit": self.p.returncode})
         return False
 
@@ -531,14 +546,22 @@ def phase_passes(prep):
             out = os.path.join(TMP, "%s-%s.out" % (name, side))
             s = ph[side] = {}
 
-            def once():
+            def once(d=None):
+                c0 = d.cpu() if d else None
                 t, rc = run(cmd(roots[side]), out=out)
+                c1 = d.cpu() if d else None
+                if d and c0 is not None and c1 is not None:
+                    cpu.append(c1 - c0)
                 return t, rc, parse(out, roots[side])
+            cpu = []
             if side == "newsfs":
                 s["dropped"] = drop_caches()
-                with Daemon(label):
-                    s["cold_s"], s["cold_rc"], res = once()
-                    warm = [once() for _ in range(REPS)]
+                with Daemon(label) as d:
+                    s["cold_s"], s["cold_rc"], res = once(d)
+                    warm = [once(d) for _ in range(REPS)]
+                if cpu:
+                    s["daemon_cpu_cold_s"] = cpu[0]
+                    s["daemon_cpu_warm_s"] = median(cpu[1:])
             else:
                 s["dropped"] = drop_caches()
                 s["cold_s"], s["cold_rc"], res = once()
@@ -571,11 +594,21 @@ def phase_search(prep, inos):
     note_load("search")
     qdir = os.path.join(MNT, "search")
     lsout, grout = os.path.join(TMP, "search-ls.out"), os.path.join(TMP, "search-grep.out")
-    with Daemon("search"):
+    with Daemon("search") as dm:
         for k in (1, 2, 4):
             for q in prep["queries"][k]:
                 rec = {"q": q, "k": k}
-                rec["ls_s"], rec["ls_rc"] = run(["ls", os.path.join(qdir, q)], out=lsout, timeout=600)
+                errf = os.path.join(TMP, "search-ls.err")
+                c0 = dm.cpu()
+                rec["ls_s"], rec["ls_rc"] = run(["ls", os.path.join(qdir, q)], out=lsout, timeout=600,
+                                                errpath=errf)
+                c1 = dm.cpu()
+                if c0 is not None and c1 is not None:
+                    rec["daemon_cpu_s"] = round(c1 - c0, 3)
+                with open(errf, "rb") as f:
+                    e = f.read().decode("utf-8", "replace").strip()
+                if e:
+                    rec["ls_stderr"] = e.splitlines()[0][:300]
                 rec["grep_s"], rec["grep_rc"] = run(["grep", "-rlF", "-e", q, NATIVE_ISSUES],
                                                     out=grout, timeout=600)
                 with open(lsout, "rb") as f:
@@ -642,6 +675,13 @@ def fmb(kb):
     return "-" if kb is None else "%.1f MB" % (kb / 1024)
 
 
+def dcpu(a):
+    c, w = a.get("daemon_cpu_cold_s"), a.get("daemon_cpu_warm_s")
+    if c is None or w is None:
+        return ""
+    return "; daemon CPU %.2f s cold, %.2f s warm" % (c, w)
+
+
 def report(started, finished):
     P = R["phases"]
     rows = []
@@ -700,11 +740,11 @@ def report(started, finished):
                 ma = nb / 1e6 / a[key] if a[key] else None
                 mb = (b["result"] or 0) / 1e6 / b[key] if b[key] else None
                 row("%s, %s MB/s" % (label, which), "%.0f" % ma, "%.0f" % mb, fr(ma, mb),
-                    chk if which == "cold" else "")
+                    chk if which == "cold" else "median of %d%s" % (REPS, dcpu(a)))
         else:
             row("%s, cold" % label, fs(a["cold_s"]), fs(b["cold_s"]), fr(a["cold_s"], b["cold_s"]), chk)
             row("%s, warm" % label, fs(a["warm_median_s"]), fs(b["warm_median_s"]),
-                fr(a["warm_median_s"], b["warm_median_s"]), "median of %d" % REPS)
+                fr(a["warm_median_s"], b["warm_median_s"]), "median of %d%s" % (REPS, dcpu(a)))
         bad = [r for r in (a["cold_rc"], b["cold_rc"], *a["warm_rc"], *b["warm_rc"])
                if r not in (0, 1 if name == "grep" else 0)]
         if bad:
@@ -762,6 +802,18 @@ def report(started, finished):
     lines.append("  ".join("-" * c for c in cols) + "  " + "-" * 13)
     for r in rows:
         lines.append("  ".join(pad(r[i], cols[i]) for i in range(4)) + "  " + r[4])
+    if se:
+        bad = [r for r in se["queries"] if not r["same"]]
+        if bad:
+            lines.append("")
+            lines.append("search listings that differ from grep -rlF (%d; all in the JSON):" % len(bad))
+            for r in bad[:8]:
+                why = r.get("ls_stderr")
+                why = "ls: " + why.rsplit(": ", 1)[-1] if why else \
+                    "ls exit %s" % r["ls_rc"] if r["ls_rc"] != 0 else ""
+                lines.append("  %s: listed %d, grep %d, only in search %d, only in grep %d%s"
+                             % (r["q"], r["ls_n"], r["grep_n"], r["only_search"], r["only_grep"],
+                                "; " + why if why else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -798,8 +850,10 @@ def main():
             LIVE.discard(pid)
         pids_write(LIVE)
         if not KEEP:
+            t0 = time.perf_counter()
             for d in (NATIVE, NATIVE_LARGEST):
                 shutil.rmtree(d, ignore_errors=True)
+            log("removed the native copies in %.1f s" % (time.perf_counter() - t0))
     finished = time.time()
     if isinstance(failed, SystemExit) or isinstance(failed, KeyboardInterrupt):
         log("interrupted")
