@@ -110,6 +110,7 @@ typedef struct {
     int *tail_of_unit;/* unit -> last body block of its own region, or -1 */
     void *word_break; /* UBreakIterator*, opened on first use */
     int word_break_failed;
+    long evidence_budget; /* joins that may still be weighed with word break / n-grams */
 } seg_page;
 
 /* seg_lex.c */

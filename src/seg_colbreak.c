@@ -31,10 +31,13 @@
 #define FORWARD_CANDIDATES 3
 /* Characters taken on each side of a join for the word break. */
 #define JOIN_CONTEXT 6
-/* Blocks on each side searched for the characters across a join, and the
- * most bytes searched per window. */
-#define NGRAM_BLOCKS 12
-#define NGRAM_BYTES 16384
+/* Page bytes searched for the characters across a join: around both
+ * halves, in one window when they are close. */
+#define NGRAM_MARGIN 2048
+#define NGRAM_SPAN_BYTES 12288
+/* Joins weighed with the dearer evidence: a base plus one per so many blocks. */
+#define EVIDENCE_BUDGET_BASE 256
+#define EVIDENCE_BUDGET_PER 8
 /* Links followed when checking that a new link closes no cycle. */
 #define CHAIN_CHECK 64
 
@@ -143,22 +146,20 @@ static size_t count_in(const char *hay, size_t hl, const char *needle, size_t nl
     return c;
 }
 
-static size_t count_in_blocks(const seg_page *p, int lo, int hi, const char *needle, size_t nl)
+/* Occurrences of needle in page bytes [from, to), clipped to the page. A
+ * needle of Han or alphanumeric characters never spans a block boundary,
+ * and the text at a join is not contiguous, so it is not counted. */
+static size_t count_in_range(const seg_page *p, size_t from, size_t to, const char *needle, size_t nl)
 {
-    size_t c = 0, bytes = 0;
-    if (lo < 0)
-        lo = 0;
-    if (hi >= (int)p->n)
-        hi = (int)p->n - 1;
-    for (int k = lo; k <= hi && bytes < NGRAM_BYTES; k++) {
-        c += count_in(p->text + p->b[k].off, p->b[k].len, needle, nl);
-        bytes += p->b[k].len;
-    }
-    return c;
+    if (to > p->len)
+        to = p->len;
+    return from < to ? count_in(p->text + from, to - from, needle, nl) : 0;
 }
 
+static size_t before(size_t off, size_t n) { return off > n ? off - n : 0; }
+
 /* How often the characters across the join (two before and one after, one
- * before and two after) occur in the blocks around both halves. */
+ * before and two after) occur on the page around both halves. */
 static int ngram_count(const seg_page *p, int i, int j)
 {
     uint32_t left[2], right[2];
@@ -169,21 +170,31 @@ static int ngram_count(const seg_page *p, int i, int j)
         if (!seg_is_han_or_alnum(left[k]) || !seg_is_han_or_alnum(right[k]))
             return 0;
     uint32_t grams[2][3] = {{left[0], left[1], right[0]}, {left[1], right[0], right[1]}};
+    const seg_block *a = &p->b[i < j ? i : j], *z = &p->b[i < j ? j : i];
     size_t total = 0;
-    int lo = i < j ? i : j, hi = i < j ? j : i;
     for (int g = 0; g < 2; g++) {
         char needle[12];
         size_t n = 0;
         for (int k = 0; k < 3; k++)
             n += utf8_encode(grams[g][k], needle + n);
-        if (hi - lo <= 2 * NGRAM_BLOCKS) {
-            total += count_in_blocks(p, lo - NGRAM_BLOCKS, hi + NGRAM_BLOCKS, needle, n);
+        if (z->off + z->len - a->off <= NGRAM_SPAN_BYTES) {
+            total += count_in_range(p, before(a->off, NGRAM_MARGIN), z->off + z->len + NGRAM_MARGIN, needle, n);
         } else {
-            total += count_in_blocks(p, i - NGRAM_BLOCKS, i + NGRAM_BLOCKS, needle, n);
-            total += count_in_blocks(p, j - NGRAM_BLOCKS, j + NGRAM_BLOCKS, needle, n);
+            total += count_in_range(p, before(a->off, NGRAM_MARGIN), a->off + a->len + NGRAM_MARGIN, needle, n);
+            total += count_in_range(p, before(z->off, NGRAM_MARGIN), z->off + z->len + NGRAM_MARGIN, needle, n);
         }
     }
     return total > 3 ? 3 : (int)total;
+}
+
+/* The dearer evidence (word break, n-grams) is weighed for a bounded number
+ * of joins per page, so that no page shape makes the work blow up. */
+static int take_budget(seg_page *p)
+{
+    if (p->evidence_budget <= 0)
+        return 0;
+    p->evidence_budget--;
+    return 1;
 }
 
 /* Evidence (positive for, negative against) that block j continues block i. */
@@ -197,9 +208,11 @@ static int join_evidence(seg_page *p, int i, int j)
         ev += 2;
     if (characters_join(p, i, j))
         ev += 3;
-    if (word_spans_join(p, i, j))
-        ev += 3;
-    ev += ngram_count(p, i, j);
+    if (take_budget(p)) {
+        if (word_spans_join(p, i, j))
+            ev += 3;
+        ev += ngram_count(p, i, j);
+    }
     if (c->flags & BF_OPENER)
         ev -= 2;
     else if (c->flags & BF_QUOTE_OPEN)
@@ -226,12 +239,13 @@ static int head_shaped(const seg_page *p, int k)
  * cut short. Otherwise the line after it must show the join. */
 void seg_flag_cut_heads(seg_page *p)
 {
-    for (size_t i = 0; i + 1 < p->n; i++) {
+    p->evidence_budget = EVIDENCE_BUDGET_BASE + (long)(p->n / EVIDENCE_BUDGET_PER);
+    for (size_t i = 0; i < p->n; i++) {
         seg_block *a = &p->b[i];
-        const seg_block *c = &p->b[i + 1];
+        const seg_block *c = i + 1 < p->n ? &p->b[i + 1] : NULL;
         if (a->role != ROLE_BODY || !(a->flags & BF_HEADLIKE) || (a->flags & (BF_TERMINAL | BF_PREMARK)))
             continue;
-        if (c->flags & (BF_LEAD | BF_BYLINE))
+        if (c && (c->flags & (BF_LEAD | BF_BYLINE)))
             continue; /* a headline over its byline */
         if (!(a->flags & BF_CLAUSES) && a->nchars <= 24)
             continue; /* a short line without clauses: a heading */
@@ -241,11 +255,36 @@ void seg_flag_cut_heads(seg_page *p)
             a->flags |= BF_CUT;
             continue;
         }
-        if (c->role != ROLE_BODY || !plain_text(c) || c->nchars < 2)
+        if (!c || c->role != ROLE_BODY || !plain_text(c) || c->nchars < 2)
             continue;
         if ((c->flags & (BF_NONINITIAL | BF_SHORT_OPEN)) || characters_join(p, (int)i, (int)i + 1) ||
-            word_spans_join(p, (int)i, (int)i + 1) || ngram_count(p, (int)i, (int)i + 1) >= 2)
+            (take_budget(p) &&
+             (word_spans_join(p, (int)i, (int)i + 1) || ngram_count(p, (int)i, (int)i + 1) >= 2)))
             a->flags |= BF_CUT;
+    }
+    /* Head-like lines followed by text that starts mid-sentence: a
+     * headline is followed by a byline or a new paragraph, so the last long
+     * line of clauses among them is the cut paragraph, and the lines after
+     * it are a running head. */
+    for (size_t i = 0; i < p->n;) {
+        if (!head_shaped(p, (int)i) || (p->b[i].flags & BF_CUT) || p->b[i].role != ROLE_BODY) {
+            i++;
+            continue;
+        }
+        size_t z = i;
+        while (z + 1 < p->n && head_shaped(p, (int)z + 1) && !(p->b[z + 1].flags & BF_CUT) &&
+               p->b[z + 1].role == ROLE_BODY)
+            z++;
+        const seg_block *c = z + 1 < p->n ? &p->b[z + 1] : NULL;
+        if (z > i && c && c->role == ROLE_BODY && plain_text(c) && (c->flags & (BF_NONINITIAL | BF_SHORT_OPEN)))
+            for (size_t k = z + 1; k-- > i;) {
+                seg_block *a = &p->b[k];
+                if ((a->flags & BF_CLAUSES) && a->nchars > 24 && !(a->flags & (BF_PREMARK | BF_TERMINAL))) {
+                    a->flags |= BF_CUT;
+                    break;
+                }
+            }
+        i = z + 1;
     }
 }
 
@@ -417,7 +456,8 @@ void seg_pair_breaks(seg_page *p)
         if (ps.n == before || ps.v[ps.n - 1].priority < 2)
             wraparound_candidates(p, (int)i, run_before_unit, &ps);
     }
-    qsort(ps.v, ps.n, sizeof *ps.v, cmp_proposal);
+    if (ps.n > 1)
+        qsort(ps.v, ps.n, sizeof *ps.v, cmp_proposal);
     for (size_t k = 0; k < ps.n; k++) {
         const proposal *pr = &ps.v[k];
         if (p->b[pr->cut].next >= 0 || p->b[pr->cand].prev >= 0)

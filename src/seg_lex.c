@@ -66,8 +66,10 @@ static int is_bullet(uint32_t cp)
 
 static int has_prefix(const char *s, size_t len, const char *lit)
 {
-    size_t n = strlen(lit);
-    return len >= n && memcmp(s, lit, n) == 0;
+    for (size_t i = 0; lit[i]; i++) /* stops at the first difference */
+        if (i >= len || s[i] != lit[i])
+            return 0;
+    return 1;
 }
 
 static int has_suffix(const char *s, size_t len, const char *lit)
@@ -535,21 +537,25 @@ void seg_classify_block(const char *s, size_t len, seg_block *b)
     if (short_first_sentence(c, cl))
         b->flags |= BF_SHORT_OPEN;
 
-    /* what it is */
+    /* what it is: bylines, credits, boxes and marks open with a Han
+     * character, a bullet or a parenthesis */
+    uint32_t first_cp;
+    utf8_decode(c, cl, &first_cp);
+    int special = nfs_is_han(first_cp) || is_bullet(first_cp) || first_cp == '(' || first_cp >= 0x3000;
     person_line pl;
-    int bk = box_kind(s, len);
+    int bk = special ? box_kind(s, len) : 0;
     if (bk == 1)
         b->flags |= BF_BOXHEAD;
     else if (bk == 2)
         b->flags |= BF_BOXINLINE;
-    else if (is_contmark(s, len))
+    else if (special && is_contmark(s, len))
         b->flags |= BF_CONTMARK;
-    else if (!multiline && nchars <= 48 && parse_person_line(c, cl, &pl) &&
+    else if (special && !multiline && nchars <= 48 && parse_person_line(c, cl, &pl) &&
              (pl.credit || pl.roles > 0)) {
         b->flags |= pl.credit ? BF_CREDIT : BF_BYLINE;
         b->flags &= ~(uint32_t)(BF_OPENER | BF_NONINITIAL);
     } else {
-        size_t bl = lead_byline_len(s, len);
+        size_t bl = special ? lead_byline_len(s, len) : 0;
         if (bl > 0 && bl < 0xFFFF) {
             size_t rest = skip_spaces(s, len, bl);
             if (rest < len) {

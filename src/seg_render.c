@@ -81,6 +81,35 @@ static char *trimmed_dup(const char *s, size_t len)
     return nfs_xstrndup(s, len);
 }
 
+/* A title fit to become a file name's core: valid UTF-8 (bad bytes become
+ * U+FFFD), control characters as spaces, trimmed; "无题" when empty. */
+static char *clean_title(char *t)
+{
+    strbuf sb = {0};
+    size_t len = strlen(t);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = utf8_decode(t + i, len - i, &cp);
+        char enc[4];
+        if (cp < 0x20 || cp == 0x7F)
+            sb_putc(&sb, ' ');
+        else if (cp == 0xFFFD)
+            sb_append(&sb, enc, utf8_encode(cp, enc));
+        else
+            sb_append(&sb, t + i, k);
+        i += k;
+    }
+    free(t);
+    size_t a = 0, z = sb.len;
+    while (a < z && sb.s[a] == ' ')
+        a++;
+    while (z > a && sb.s[z - 1] == ' ')
+        z--;
+    char *out = z > a ? nfs_xstrndup(sb.s + a, z - a) : nfs_xstrdup("无题");
+    sb_free(&sb);
+    return out;
+}
+
 /* ---- titles ------------------------------------------------------------ */
 
 /* Section banners and column names (工运速递, 大调研·样本) in a group. */
@@ -180,15 +209,38 @@ static void split_title_line(const char *s, size_t len, char **pre, char **title
         *sub = nfs_xstrndup(pt[t1].s, (size_t)(s + len - pt[t1].s));
 }
 
-static char *join_with_space(char *a, const char *b, size_t blen)
+/* Lines k of L for which keep() holds, joined with spaces, or NULL. */
+static char *join_lines(const head_line *L, size_t from, size_t to, size_t n, int title_hashes, int before)
 {
     strbuf sb = {0};
-    if (a) {
-        sb_puts(&sb, a);
-        sb_putc(&sb, ' ');
-        free(a);
+    for (size_t k = from; k < to; k++) {
+        if (is_banner(&L[k], n))
+            continue;
+        if (before ? (title_hashes && L[k].hashes > title_hashes) : (L[k].hashes > title_hashes))
+            continue; /* a column name under a '#' title */
+        if (sb.len)
+            sb_putc(&sb, ' ');
+        sb_append(&sb, L[k].s, L[k].len);
     }
-    sb_append(&sb, b, blen);
+    if (!sb.len) {
+        sb_free(&sb);
+        return NULL;
+    }
+    return sb_steal(&sb);
+}
+
+static char *join2(char *a, char *b)
+{
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    strbuf sb = {0};
+    sb_puts(&sb, a);
+    sb_putc(&sb, ' ');
+    sb_puts(&sb, b);
+    free(a);
+    free(b);
     return sb_steal(&sb);
 }
 
@@ -197,31 +249,13 @@ static void set_titles(const head_line *L, size_t n, seg_article *out)
     size_t t = choose_title(L, n);
     char *pre = NULL, *title = NULL, *sub = NULL;
     split_title_line(L[t].s, L[t].len, &pre, &title, &sub);
-    char *pretitle = NULL, *subtitle = NULL;
-    if (t > 0 && (L[t - 1].flags & BF_PREMARK) && !L[t].hashes) {
+    char *pretitle;
+    if (t > 0 && (L[t - 1].flags & BF_PREMARK) && !L[t].hashes)
         pretitle = trimmed_dup(L[t - 1].s, L[t - 1].len);
-    } else {
-        for (size_t k = 0; k < t; k++)
-            if (!is_banner(&L[k], n) && !(L[t].hashes && L[k].hashes > L[t].hashes))
-                pretitle = join_with_space(pretitle, L[k].s, L[k].len);
-    }
-    for (size_t k = t + 1; k < n; k++)
-        if (!is_banner(&L[k], n) && !(L[k].hashes > L[t].hashes))
-            subtitle = join_with_space(subtitle, L[k].s, L[k].len);
-    if (pre) {
-        out->pretitle = pretitle ? join_with_space(pretitle, pre, strlen(pre)) : nfs_xstrdup(pre);
-        free(pre);
-    } else {
-        out->pretitle = pretitle;
-    }
-    if (sub) {
-        out->subtitle = subtitle ? join_with_space(nfs_xstrdup(sub), subtitle, strlen(subtitle))
-                                 : nfs_xstrdup(sub);
-        free(sub);
-        free(subtitle);
-    } else {
-        out->subtitle = subtitle;
-    }
+    else
+        pretitle = join_lines(L, 0, t, n, L[t].hashes, 1);
+    out->pretitle = join2(pretitle, pre);
+    out->subtitle = join2(sub, join_lines(L, t + 1, n, n, L[t].hashes, 0));
     out->title = title;
 }
 
@@ -327,7 +361,7 @@ void seg_render_unit(const seg_page *p, const seg_unit *u, unsigned char *done, 
         set_titles(hl.v, hl.n, out);
     }
 
-    /* byline, then the boxes, then the lead */
+    /* byline, the lead, then the boxes */
     int anchor = u->anchor >= 0 && p->b[u->anchor].unit == w.unit ? u->anchor : -1;
     if (u->is_photo) {
         out->byline = photo_credit(p, u);
@@ -344,11 +378,12 @@ void seg_render_unit(const seg_page *p, const seg_unit *u, unsigned char *done, 
         sb_puts(&w.text, out->byline);
         sb_puts(&w.text, "\n\n");
     }
+    /* a byline taken from the lead stays next to the rest of its block */
+    if (anchor >= 0 && (p->b[anchor].flags & BF_LEAD))
+        write_paragraph(&w, anchor, 1);
     for (size_t k = 0; k < u->n_blocks; k++)
         if (p->b[u->blocks[k]].role == ROLE_BOX)
             write_paragraph(&w, u->blocks[k], 0);
-    if (anchor >= 0 && (p->b[anchor].flags & BF_LEAD))
-        write_paragraph(&w, anchor, 1);
 
     /* the body in page order from the article's start, then what was
      * printed before its headline (text wrapped round to the top) */
@@ -378,8 +413,9 @@ void seg_render_unit(const seg_page *p, const seg_unit *u, unsigned char *done, 
             }
         }
         size_t n = seg_first_words(s, len, FIRST_WORDS_CHARS);
-        out->title = n ? trimmed_dup(s, n) : nfs_xstrdup("无题");
+        out->title = trimmed_dup(s, n);
     }
+    out->title = clean_title(out->title);
     if (out->kind == ART_BOX && (out->byline || utf8_count(w.text.s, w.text.len) > BOX_MAX_CHARS))
         out->kind = ART_FEATURE;
     out->lead = w.lead ? w.lead : nfs_xstrdup("");

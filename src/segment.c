@@ -35,7 +35,9 @@ const char *art_kind_name(art_kind k)
 #define CAPTION_MAX_BLOCKS 4
 /* Text between a headline group and its byline that can be a stray fragment. */
 #define ZONE_MAX_CHARS 40
-#define ZONE_MAX_BLOCKS 3
+#define ZONE_MAX_BLOCKS 1
+/* Lines a headline group may hold. */
+#define HEAD_MAX_LINES 8
 /* Recursion bound when following who owns what. */
 #define OWNER_DEPTH 32
 
@@ -236,7 +238,7 @@ static void set_head_roles(seg_page *p, int u, int head_first, int head_last)
 static int head_run_start(const seg_page *p, int head_last)
 {
     int j = head_last;
-    while (j - 1 >= 0 && free_head(&p->b[j - 1]))
+    while (j - 1 >= 0 && head_last - (j - 1) < HEAD_MAX_LINES && free_head(&p->b[j - 1]))
         j--;
     for (int k = head_last - 1; k >= j; k--)
         if (has(&p->b[k], BF_PREMARK)) {
@@ -251,10 +253,12 @@ static int head_run_start(const seg_page *p, int head_last)
 static void start_at_anchor(seg_page *p, int i)
 {
     seg_block *a = &p->b[i];
-    int j = i - 1;
+    int j = i - 1, fragments = 0;
     if (!has(a, BF_CONTMARK))
-        while (j >= 0 && (p->b[j].role == ROLE_BOX || zone_fragment(&p->b[j])))
+        while (j >= 0 && (p->b[j].role == ROLE_BOX || (fragments < ZONE_MAX_BLOCKS && zone_fragment(&p->b[j])))) {
+            fragments += p->b[j].role != ROLE_BOX;
             j--;
+        }
     int head_last = j, head_first = j + 1;
     if (j >= 0 && free_head(&p->b[j]))
         head_first = head_run_start(p, j);
@@ -327,6 +331,22 @@ static void find_starts(seg_page *p)
     }
 }
 
+/* Head-like lines of clauses left outside every headline group: a
+ * subheading is short and is followed by its paragraph, so a long one, or
+ * one that closes an article, is a paragraph cut short. */
+static void settle_free_heads(seg_page *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        seg_block *b = &p->b[i];
+        if (!free_head(b) || !has(b, BF_CLAUSES) || has(b, BF_PREMARK))
+            continue;
+        const seg_block *next = i + 1 < p->n ? &p->b[i + 1] : NULL;
+        if (b->nchars > 24 || !next || next->role == ROLE_HEAD || next->role == ROLE_ANCHOR ||
+            next->role == ROLE_PHOTO || next->role == ROLE_PHOTO_HEAD)
+            b->flags |= BF_CUT;
+    }
+}
+
 /* ---- 5. regions and orphan runs ------------------------------------------------ */
 
 static int cmp_unit_first(const void *x, const void *y)
@@ -338,7 +358,8 @@ static int cmp_unit_first(const void *x, const void *y)
 static void build_regions(seg_page *p)
 {
     /* units in page order; photo blocks point at their unit again */
-    qsort(p->units, p->n_units, sizeof *p->units, cmp_unit_first);
+    if (p->n_units > 1)
+        qsort(p->units, p->n_units, sizeof *p->units, cmp_unit_first);
     for (size_t u = 0; u < p->n_units; u++)
         if (p->units[u].is_photo)
             for (int k = p->units[u].first; k <= p->units[u].last; k++)
@@ -563,6 +584,7 @@ int segment_page(const char *text, size_t len, seg_result *out)
     find_boxes(&p);
     seg_flag_cut_heads(&p);
     find_starts(&p);
+    settle_free_heads(&p);
     build_regions(&p);
     seg_pair_breaks(&p);
     assign_owners(&p);
@@ -585,7 +607,8 @@ int segment_page(const char *text, size_t len, seg_result *out)
     for (size_t i = 0; i < p.n; i++)
         p.b[i].unit = renum[p.b[i].unit];
     free(renum);
-    qsort(p.units, p.n_units, sizeof *p.units, cmp_unit_min_block);
+    if (p.n_units > 1)
+        qsort(p.units, p.n_units, sizeof *p.units, cmp_unit_min_block);
     for (size_t u = 0; u < p.n_units; u++)
         for (size_t k = 0; k < p.units[u].n_blocks; k++)
             p.b[p.units[u].blocks[k]].unit = (int)u;
