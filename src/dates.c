@@ -1176,6 +1176,20 @@ typedef struct {
  * may still be this year (the anchor is a lower bound). */
 #define PAST_BY_ORDER_DAYS 45
 
+/* 1 for a date written in full (not as past) within PAST_BY_ORDER_DAYS of
+ * the anchor in the same year (or any, when there is no anchor): one of
+ * the issue's events, dated. */
+static int is_dated_event(const mention *mt, anchor an)
+{
+    if (!mt->y || !mt->d || (mt->flags & (F_PAST | F_PLAN | F_RECURRING | F_EFFECTIVE | F_FAR)))
+        return 0;
+    if (!an.m)
+        return 1;
+    int now = leap_day_of_year(an.m, an.d ? an.d : 15);
+    int then = leap_day_of_year(mt->m, mt->d);
+    return then - now <= PAST_BY_ORDER_DAYS && now - then <= PAST_BY_ORDER_DAYS;
+}
+
 static int after_anchor(const mention *mt, anchor an)
 {
     if (!an.m || !mt->m)
@@ -1248,10 +1262,20 @@ static void choose_year(const cptext *t, const mention *ms, size_t n, const posi
         year = earliest_plan;
     if (!year)
         return;
-    int current_like = 0; /* a mention of `year` that reads as this year's */
-    for (size_t i = 0; i < n; i++)
-        if (ms[i].y == year && (ms[i].flags & (F_NAMED | F_PLAN)) && !(ms[i].flags & F_FAR))
+    /* a mention of `year` that reads as this year's: a name, a plan, or an
+     * event dated in full among the events of the issue */
+    int current_like = 0, event_year = 0;
+    for (size_t i = 0; i < n; i++) {
+        const mention *mt = &ms[i];
+        if (is_dated_event(mt, an) && mt->y > event_year)
+            event_year = mt->y;
+        if (mt->y != year || (mt->flags & (F_FAR | F_EFFECTIVE)))
+            continue;
+        if (mt->flags & (F_NAMED | F_PLAN))
             current_like = 1;
+    }
+    if (event_year == year)
+        current_like = 1;
 
     /* 3. past years: a year written next to 今年 in a past construction
      * (于2019年6月, 2018年开始) is another year than this one; a past date
@@ -1268,7 +1292,9 @@ static void choose_year(const cptext *t, const mention *ms, size_t n, const posi
         int why = NOT_PAST;
         if (after_anchor(mt, an))
             why = PAST_BY_ORDER;
-        else if ((mt->flags & F_PAST || mt->d) && !(mt->flags & F_NAMED) &&
+        else if (mt->y == event_year)
+            why = NOT_PAST; /* the year of the issue's dated events */
+        else if ((mt->flags & F_PAST) && !(mt->flags & F_NAMED) &&
                  near_any(this_year, mt->start, THIS_YEAR_NEAR))
             why = PAST_BY_THIS_YEAR;
         else if (mt->flags & F_SINCE)
@@ -1363,8 +1389,8 @@ static int is_day_event(const mention *mt)
     return mt->m && mt->d && !(mt->flags & (F_PLAN | F_RECURRING | F_EFFECTIVE | F_ORPHAN_DAY));
 }
 
-/* A full date at the top of the issue on a short line of its own (a
- * dateline such as "2020年11月23日 星期一"), or -1. */
+/* A full date at the top of the issue on a short line without sentence
+ * punctuation (a dateline such as "2020年11月23日 星期一"), or -1. */
 static long find_dateline(const cptext *t, const mention *ms, size_t n, size_t *which)
 {
     for (size_t i = 0; i < n; i++) {
@@ -1380,7 +1406,10 @@ static long find_dateline(const cptext *t, const mention *ms, size_t n, size_t *
             a--;
         while (b < t->n && t->c[b] != '\n')
             b++;
-        if (b - a > 60)
+        int sentence = 0; /* a dateline is not a sentence */
+        for (size_t k = a; k < b && !sentence; k++)
+            sentence = one_of(t->c[k], ",，。;；");
+        if (b - a > 60 || sentence)
             continue;
         *which = i;
         return day_number(mt->y, mt->m, mt->d);
@@ -1398,9 +1427,9 @@ static float round2(double x) { return (float)((long)(x * 100 + 0.5) / 100.0); }
  * write out the numbers of other years; the current year is written out
  * mostly in names and targets (2023年度…, 实现2022年全市…目标).
  *
- *  0. A dateline at the top (a full date on a short line of its own in
- *     the first 300 characters, with a weekday that fits if one is
- *     written) is the date.
+ *  0. A dateline at the top (a full date in the first 300 characters on
+ *     a short line without sentence punctuation, with a weekday that fits
+ *     if one is written) is the date.
  *  1. The "now" of the issue: among the month/day mentions without a year
  *     (not plans 将于…, deadlines …前, rules taking effect …起施行, yearly
  *     days 每年…, or 去年…), the latest well-supported one: each is scored
@@ -1420,10 +1449,11 @@ static float round2(double x) { return (float)((long)(x * 100 + 0.5) / 100.0); }
  *        12月30日 in an issue whose events are on 1月10日); or written as
  *        a past date (于2019年6月, 2018年开始, 2019年入职) within about an
  *        article (400 characters) of a 今年; or "Y年以来" (this year's
- *        would be 今年以来);
+ *        would be 今年以来) -- but never the year of an event dated in
+ *        full among the issue's events (2020年11月18日，… next to 11月20日);
  *     d. else, when the text says 今年 and no mention of the latest year
- *        reads as this year's (a name such as 2023年度, or a plan), the
- *        year after it;
+ *        reads as this year's (a name such as 2023年度, a plan, an event
+ *        dated in full), the year after it;
  *     e. weekdays written with month/day mentions (11月20日（星期五）)
  *        choose among that year, the next and the previous one.
  *  3. The publication date: the latest well-supported event date of that
@@ -1520,27 +1550,15 @@ int date_infer_text(const char *text, size_t len, issue_date *out)
     }
 
     /* 3. the publication date */
-    if (!day_anchor) {
-        if (an.m) {
-            format_date(out->date, yc.year, an.m, 0);
-            out->confidence = round2(0.35 * yc.confidence);
-            sb_printf(&ex, "text: no day written; %d月 is the latest month of this year mentioned (a lower bound); %s",
-                      an.m, yc.why.s);
-            found = 1;
-        } else {
-            sb_printf(&ex, "text: no month written; %s", yc.why.s);
-        }
-        goto done;
-    }
     np = 0;
     int Y = yc.year;
-    long now_doy = leap_day_of_year(an.m, an.d);
+    long now_doy = day_anchor ? leap_day_of_year(an.m, an.d) : 366;
     for (size_t i = 0; i < n; i++) {
         const mention *mt = &ms[i];
         int y = 0, m = mt->m, d = mt->d;
         double w = 1.0;
         if (mt->flags & F_ORPHAN_DAY) {
-            if (mt->flags & (F_PLAN | F_RECURRING | F_EFFECTIVE))
+            if (!day_anchor || (mt->flags & (F_PLAN | F_RECURRING | F_EFFECTIVE)))
                 continue;
             y = Y;
             m = an.m;
@@ -1567,8 +1585,18 @@ int date_infer_text(const char *text, size_t len, issue_date *out)
         event_point p = {day_number(y, m, d), w, y, m, d, i};
         NFS_VEC_PUSH(pts, np, cap, p);
     }
-    if (!np) { /* cannot happen: the anchor came from such points */
-        sb_puts(&ex, "text: no usable date");
+    if (!np) { /* no day: the month of "now", if any */
+        if (an.m) {
+            format_date(out->date, Y, an.m, 0);
+            out->confidence = round2(0.35 * yc.confidence);
+            sb_printf(&ex,
+                      "text: no day written; %d月 is the latest month of this year mentioned (a "
+                      "lower bound); %s",
+                      an.m, yc.why.s);
+            found = 1;
+        } else {
+            sb_printf(&ex, "text: no month written; %s", yc.why.s);
+        }
         goto done;
     }
     size_t best = choose_day(pts, np, 0, &score);
