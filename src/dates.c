@@ -1124,8 +1124,10 @@ static void quote_mention(const cptext *t, const mention *mt, strbuf *sb)
         a -= 3; /* 今年（ */
     else if (word_before(t, a, 0, relative))
         a -= 2;
-    else if (a > 0 && (one_of(t->c[a - 1], "于自从在") || word_at(t, a >= 2 ? a - 2 : 0, "截至")))
-        a -= word_at(t, a >= 2 ? a - 2 : 0, "截至") && a >= 2 ? 2 : 1;
+    else if (a >= 2 && word_at(t, a - 2, "截至"))
+        a -= 2;
+    else if (a > 0 && one_of(t->c[a - 1], "于自从在"))
+        a -= 1;
     size_t e = mt->ctx_end;
     if (e < t->n && e - a < 12 && word_at(t, e, "以来"))
         e += 2;
