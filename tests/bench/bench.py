@@ -12,7 +12,7 @@ Inputs (environment, set by bench.sh):
   BENCH_DIR       work directory (results-<timestamp>.json/.txt go here)
   BENCH_RUN       scratch directory of this run (index, mount point, copies)
   BENCH_PIDFILE   file listing the pids of newsfs daemons alive (for the trap)
-  BENCH_ISSUES, BENCH_SEED, BENCH_QUERIES, BENCH_REPS, BENCH_MOUNTS, BENCH_KEEP
+  BENCH_ISSUES, BENCH_SEED, BENCH_QUERIES, BENCH_REPS, BENCH_MOUNTS, BENCH_KEEP, BENCH_DROP
 """
 import json
 import math
@@ -54,7 +54,7 @@ WORD = "工会"                                      # the grep -r word
 # Every child runs in the C locale: byte-wise matching and sorting, the
 # same on both sides (UTF-8 patterns still match exactly).
 CHILD_ENV = dict(os.environ, LC_ALL="C")
-CAN_DROP = os.access("/proc/sys/vm/drop_caches", os.W_OK)
+CAN_DROP = os.access("/proc/sys/vm/drop_caches", os.W_OK) and E.get("BENCH_DROP", "1") != "0"
 CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 
 R = {"phases": {}, "daemons": [], "load": []}      # everything measured
@@ -793,7 +793,7 @@ def report(started, finished):
         lines.append("cold = sync + echo 3 > /proc/sys/vm/drop_caches before the pass (both sides),"
                      " and a fresh mount for newsfs; warm = median of %d immediate repeats" % REPS)
     else:
-        lines.append("cold = a fresh mount for newsfs only: NOT root, page cache NOT dropped"
+        lines.append("cold = a fresh mount for newsfs only: caches NOT dropped (not root, or BENCH_DROP=0)"
                      " (native 'cold' is warm); warm = median of %d repeats" % REPS)
     lines.append("ratio = newsfs / native (times: >1 is slower; MB/s: <1 is slower); MB = 10^6 bytes;"
                  " LC_ALL=C")

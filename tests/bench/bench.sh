@@ -20,6 +20,7 @@
 #   BENCH_REPS     warm repetitions of each pass (default 3)
 #   BENCH_MOUNTS   mount/unmount cycles timed (default 5)
 #   BENCH_KEEP=1   keep the native copies (run/native, run/native-largest) afterwards
+#   BENCH_DROP=0   never drop the kernel caches (cold = a fresh mount only)
 #
 # Needs /dev/fuse and fusermount3 (else skips, exit 0), python3 (stdlib only),
 # /usr/bin/time (installed from Debian when missing and root). As root, "cold"
@@ -35,6 +36,7 @@ BENCH_QUERIES=${BENCH_QUERIES:-50}
 BENCH_REPS=${BENCH_REPS:-3}
 BENCH_MOUNTS=${BENCH_MOUNTS:-5}
 BENCH_KEEP=${BENCH_KEEP:-}
+BENCH_DROP=${BENCH_DROP:-1}
 BENCH_DIR=${BENCH_DIR:-$(dirname "$NEWSFS")/bench}
 
 say() { echo "bench: $*" >&2; }
@@ -130,7 +132,7 @@ rm -rf "$RUN/tmp"
 : >"$RUN/newsfs.log"
 
 export NEWSFS BENCH_ISSUES BENCH_SEED BENCH_QUERIES BENCH_REPS BENCH_MOUNTS BENCH_KEEP \
-    BENCH_DIR BENCH_GEN
+    BENCH_DROP BENCH_DIR BENCH_GEN
 # In the background so that a signal reaches our trap at once (wait returns);
 # the trap then stops the driver, which unmounts and ends its daemons.
 BENCH_CORPUS=$CORPUS BENCH_RUN=$RUN BENCH_PIDFILE=$PIDFILE \
