@@ -587,7 +587,7 @@ static void bind_issue_date(sqlite3_stmt *st, int *i, const issue_date *d)
     if (d->date[0]) {
         sqlite3_bind_text(st, (*i)++, d->date, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, (*i)++, date_source_name(d->source), -1, SQLITE_STATIC);
-        sqlite3_bind_double(st, (*i)++, d->confidence);
+        sqlite3_bind_double(st, (*i)++, (double)(int)(d->confidence * 100.0f + 0.5f) / 100.0);
     } else {
         sqlite3_bind_null(st, (*i)++);
         sqlite3_bind_null(st, (*i)++);
