@@ -59,4 +59,8 @@ int date_infer_text(const char *text, size_t len, issue_date *out);
 void date_for_issue(const date_manifest *m, const char *rel_path, const char *text, size_t len,
                     issue_date *out);
 
+/* A date ("YYYY-MM-DD" or "YYYY-MM") as a Unix time at midnight UTC of that
+ * day (the 1st for a month); -1 for "" or anything else. */
+int64_t date_to_unix(const char *date);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Years accepted as publication years from file names and text (the
  * manifest accepts any four-digit year: it is the user's word). */
@@ -1670,4 +1671,14 @@ void date_for_issue(const date_manifest *m, const char *rel_path, const char *te
     sb_printf(&sb, "no date in the manifest or the file name; %s", from_text.explain);
     set_explain(out, sb.s);
     sb_free(&sb);
+}
+
+int64_t date_to_unix(const char *date)
+{
+    int y, m, d = 1;
+    if (!date || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) < 2 || y < 1900 || m < 1 || m > 12 ||
+        d < 1 || d > 31)
+        return -1;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+    return (int64_t)timegm(&tm);
 }

@@ -595,18 +595,6 @@ static void bind_issue_date(sqlite3_stmt *st, int *i, const issue_date *d)
     }
 }
 
-/* A date ("YYYY-MM-DD" or "YYYY-MM") as a Unix time at midnight UTC of that
- * day (the 1st for a month); -1 when there is none. */
-static int64_t date_to_time(const char *date)
-{
-    int y, m, d = 1;
-    if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) < 2 || y < 1900 || m < 1 || m > 12 || d < 1 ||
-        d > 31)
-        return -1;
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = 0};
-    return (int64_t)timegm(&tm);
-}
-
 /* Index one new or changed file in the current transaction. */
 static int index_file(writer *w, const corpus_file *f, int64_t source_id, const char *old_hash,
                       nfs_err *err)
@@ -719,7 +707,7 @@ static int index_file(writer *w, const corpus_file *f, int64_t source_id, const 
             rc = db_fail(w, err, "insert source");
         }
     }
-    int64_t mtime = date_to_time(idate.date);
+    int64_t mtime = date_to_unix(idate.date);
     if (mtime < 0)
         mtime = mtime_ns / 1000000000;
     for (size_t k = 0; rc == 0 && k < seg.n_articles; k++)

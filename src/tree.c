@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dates.h"
 #include "gazetteer.h"
 #include "index.h"
 #include "names.h"
@@ -247,9 +248,11 @@ int64_t tree_index_time(tree_conn *c)
     return c->index_time;
 }
 
-static int64_t issue_mtime(int64_t mtime_ns)
+/* An issue directory's time: its publication date, else its file's mtime. */
+static int64_t issue_mtime(sqlite3_stmt *st, int col_mtime_ns, int col_date)
 {
-    return mtime_ns / 1000000000;
+    int64_t t = date_to_unix((const char *)sqlite3_column_text(st, col_date));
+    return t >= 0 ? t : sqlite3_column_int64(st, col_mtime_ns) / 1000000000;
 }
 
 static int region_counts(tree_conn *c, uint32_t code, int64_t *direct, int64_t *total)
@@ -334,7 +337,7 @@ int tree_getattr(tree_conn *c, nfs_ino ino, tree_attr *a)
         sqlite3_bind_int64(st, 1, (int64_t)tree_ino_id(ino));
         int rc = -ENOENT;
         if (sqlite3_step(st) == SQLITE_ROW) {
-            dir_attr(c, ino, 0, issue_mtime(sqlite3_column_int64(st, 2)), a);
+            dir_attr(c, ino, 0, issue_mtime(st, 2, 3), a);
             rc = 0;
         }
         sqlite3_reset(st);
@@ -495,7 +498,7 @@ int tree_lookup(tree_conn *c, nfs_ino parent, const char *name, tree_attr *a)
             int rc = -ENOENT;
             if (sqlite3_step(st) == SQLITE_ROW) {
                 dir_attr(c, tree_ino_make(TAG_ISSUE, (uint64_t)sqlite3_column_int64(st, 0)), 0,
-                         issue_mtime(sqlite3_column_int64(st, 2)), a);
+                         issue_mtime(st, 2, 3), a);
                 rc = 0;
             }
             sqlite3_reset(st);
@@ -712,8 +715,7 @@ static int readdir_issues(tree_conn *c, tree_dir *d, uint64_t off, tree_fill_fn 
             rows++;
             int64_t id = sqlite3_column_int64(st, 0);
             tree_attr a;
-            dir_attr(c, tree_ino_make(TAG_ISSUE, (uint64_t)id), 0,
-                     issue_mtime(sqlite3_column_int64(st, 3)), &a);
+            dir_attr(c, tree_ino_make(TAG_ISSUE, (uint64_t)id), 0, issue_mtime(st, 3, 4), &a);
             if (fill(ctx, (const char *)sqlite3_column_text(st, 1), &a, KEY_BASE + (uint64_t)id)) {
                 sqlite3_reset(st);
                 return 0;
