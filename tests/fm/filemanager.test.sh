@@ -13,8 +13,8 @@
 . tests/lib.sh
 set -u
 
-if ! t_have_fuse; then
-    t_skip "file manager tests" "no /dev/fuse or fusermount3"
+if ! t_have_fuse || ! { [ -r /dev/fuse ] && [ -w /dev/fuse ]; }; then
+    t_skip "file manager tests" "no usable /dev/fuse or no fusermount3"
     t_done
     exit $?
 fi
