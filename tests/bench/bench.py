@@ -503,84 +503,89 @@ def phase_prepare():
 
 
 def grep_files(path, root):
-    """Files named in `grep -rZ` output (name NUL line), relative to root."""
-    names = set()
+    """Files named in `grep -rlZ` output, relative to root."""
     with open(path, "rb") as f:
-        for line in f:
-            names.add(os.path.relpath(line.split(b"\0", 1)[0].decode("utf-8", "surrogateescape"),
-                                      root))
-    return names
+        data = f.read()
+    return {os.path.relpath(x.decode("utf-8", "surrogateescape"), root)
+            for x in data.split(b"\0") if x}
 
 
-def workloads(prep):
-    """name -> (label, command for a directory root, result parser)."""
-    mi, ni = os.path.join(MNT, "issues"), NATIVE_ISSUES
-    return [
-        ("find", "find issues -type f | wc -l",
-         {"newsfs": mi, "native": ni},
-         lambda d: ["sh", "-c", 'find "$1" -type f | wc -l', "sh", d],
-         lambda out, d: read_int(out)),
-        ("ls_l", "ls -l <largest dir>",
-         {"newsfs": os.path.join(MNT, prep["largest"]), "native": NATIVE_LARGEST},
-         lambda d: ["ls", "-l", d],
-         lambda out, d: count_lines(out) - 1),
-        ("grep", "grep -r %s issues" % WORD,
-         {"newsfs": mi, "native": ni},
-         lambda d: ["grep", "-rZ", "-e", WORD, d],
-         lambda out, d: grep_files(out, d)),
-        ("cat", "cat every article",
-         {"newsfs": os.path.join(TMP, "cat-newsfs.list"), "native": os.path.join(TMP, "cat-native.list")},
-         lambda lst: ["sh", "-c", 'xargs -0 cat < "$1" | wc -c', "sh", lst],
-         lambda out, d: read_int(out)),
-    ]
+# The passes: shell snippets run as  sh -c SNIPPET sh ROOT RCFILE WORD.
+# Output goes down a pipe to wc (nothing written to disk, and GNU grep
+# cannot take its /dev/null shortcut); the first command's exit status is
+# written to RCFILE, since a pipeline's status is wc's.
+WORKLOADS = [
+    ("find", "find issues -type f | wc -l", '{ find "$1" -type f; echo $? >"$2"; } | wc -l'),
+    ("ls_l", "ls -l <largest dir>", '{ ls -l "$1"; echo $? >"$2"; } | wc -l'),
+    ("grep", "grep -r %s issues | wc -l" % WORD, '{ grep -r -e "$3" "$1"; echo $? >"$2"; } | wc -l'),
+    ("cat", "cat every article | wc -c", '{ xargs -0 cat <"$1"; echo $? >"$2"; } | wc -c'),
+]
 
 
 def phase_passes(prep):
     """Each workload on each side: one cold pass, then BENCH_REPS warm ones.
     newsfs cold = drop_caches + a fresh mount; native cold = drop_caches."""
-    for name, label, roots, cmd, parse in workloads(prep):
+    roots = {
+        "find": {"newsfs": os.path.join(MNT, "issues"), "native": NATIVE_ISSUES},
+        "ls_l": {"newsfs": os.path.join(MNT, prep["largest"]), "native": NATIVE_LARGEST},
+        "grep": {"newsfs": os.path.join(MNT, "issues"), "native": NATIVE_ISSUES},
+        "cat": {"newsfs": os.path.join(TMP, "cat-newsfs.list"),
+                "native": os.path.join(TMP, "cat-native.list")},
+    }
+    for name, label, snippet in WORKLOADS:
         ph = R["phases"][name] = {"label": label}
         results = {}
         for side in ("newsfs", "native"):
             note_load("%s %s" % (name, side))
+            root = roots[name][side]
             out = os.path.join(TMP, "%s-%s.out" % (name, side))
-            s = ph[side] = {}
+            rcf = os.path.join(TMP, "%s-%s.rc" % (name, side))
+            errf = os.path.join(TMP, "%s-%s.err" % (name, side))
+            s = ph[side] = {"stderr": []}
+            cpu = []
 
             def once(d=None):
                 c0 = d.cpu() if d else None
-                t, rc = run(cmd(roots[side]), out=out)
+                t, rc = run(["sh", "-c", snippet, "sh", root, rcf, WORD], out=out, errpath=errf)
                 c1 = d.cpu() if d else None
                 if d and c0 is not None and c1 is not None:
                     cpu.append(c1 - c0)
-                return t, rc, parse(out, roots[side])
-            cpu = []
+                rc1 = read_int(rcf)
+                with open(errf, "rb") as f:
+                    e = f.read().decode("utf-8", "replace").strip()
+                if e:
+                    s["stderr"].append(e.splitlines()[0][:300])
+                return t, rc1 if rc == 0 else rc, read_int(out)
+            s["dropped"] = drop_caches()
             if side == "newsfs":
-                s["dropped"] = drop_caches()
                 with Daemon(label) as d:
                     s["cold_s"], s["cold_rc"], res = once(d)
                     warm = [once(d) for _ in range(REPS)]
-                if cpu:
-                    s["daemon_cpu_cold_s"] = cpu[0]
-                    s["daemon_cpu_warm_s"] = median(cpu[1:])
+                    if name == "grep":
+                        run(["grep", "-rlZ", "-e", WORD, root], out=out)
+                        s["files"] = grep_files(out, root)
+                s["daemon_cpu_cold_s"] = cpu[0] if cpu else None
+                s["daemon_cpu_warm_s"] = median(cpu[1:])
             else:
-                s["dropped"] = drop_caches()
                 s["cold_s"], s["cold_rc"], res = once()
                 warm = [once() for _ in range(REPS)]
+                if name == "grep":
+                    run(["grep", "-rlZ", "-e", WORD, root], out=out)
+                    s["files"] = grep_files(out, root)
             s["warm_s"] = [w[0] for w in warm]
             s["warm_rc"] = [w[1] for w in warm]
             s["warm_median_s"] = median(s["warm_s"])
+            s["result"] = res
+            s["results_stable"] = all(w[2] == res for w in warm)
             results[side] = res
-            if name == "grep":
-                s["files"] = len(res)
-                s["results_stable"] = all(w[2] == res for w in warm)
-            else:
-                s["result"] = res
-                s["results_stable"] = all(w[2] == res for w in warm)
-        a, b = results["newsfs"], results["native"]
-        ph["same"] = a == b
+        ph["same"] = results["newsfs"] == results["native"]
         if name == "grep":
+            a, b = ph["newsfs"]["files"], ph["native"]["files"]
+            ph["same_files"] = a == b
             ph["only_newsfs"] = sorted(a - b)[:20]
             ph["only_native"] = sorted(b - a)[:20]
+            ph["newsfs"]["files"], ph["native"]["files"] = len(a), len(b)
+            ph["same"] = ph["same"] and a == b
         log("%s: newsfs cold %.3f s warm %.3f s | native cold %.3f s warm %.3f s | %s"
             % (label, ph["newsfs"]["cold_s"], ph["newsfs"]["warm_median_s"],
                ph["native"]["cold_s"], ph["native"]["warm_median_s"],
@@ -716,24 +721,25 @@ def report(started, finished):
     if pr:
         row("cp -r issues/ (native copy)", fs(pr.get("cp_s")), "-", "-",
             "%d articles, %.1f MB, fresh mount" % (pr["articles"], pr["article_bytes"] / 1e6))
+    labels = {"find": "find issues -type f", "ls_l": "ls -l largest dir",
+              "grep": "grep -r %s issues" % WORD, "cat": "cat every article"}
     for name in ("find", "ls_l", "grep", "cat"):
         ph = P.get(name)
         if not ph:
             continue
         a, b = ph["newsfs"], ph["native"]
-        label = ph["label"]
+        label = labels[name]
+        ok = "ok" if ph["same"] else "DIFFER"
         if name == "find":
-            chk = "count %s/%s %s" % (a["result"], b["result"], "ok" if ph["same"] else "DIFFER")
+            chk = "files %s/%s %s" % (a["result"], b["result"], ok)
         elif name == "ls_l":
-            label = "ls -l largest dir"
-            chk = "%s: %s entries, native %s %s" % (pr["largest"], pr["largest_entries"],
-                                                      pr["native_largest_entries"],
-                                                      "ok" if ph["same"] else "DIFFER (lines %s/%s)"
-                                                      % (a["result"], b["result"]))
+            chk = "%s: %s entries, native copy %s; ls lines %s/%s %s" % (
+                pr["largest"], pr["largest_entries"], pr["native_largest_entries"],
+                a["result"], b["result"], ok)
         elif name == "grep":
-            chk = "files %d/%d %s" % (a["files"], b["files"], "ok" if ph["same"] else "DIFFER")
+            chk = "lines %s/%s, files %s/%s %s" % (a["result"], b["result"], a["files"], b["files"], ok)
         else:
-            chk = "bytes %s/%s %s" % (a["result"], b["result"], "ok" if ph["same"] else "DIFFER")
+            chk = "bytes %s/%s %s" % (a["result"], b["result"], ok)
         if name == "cat":
             nb = a["result"] or 0
             for which, key in (("cold", "cold_s"), ("warm", "warm_median_s")):
@@ -747,9 +753,11 @@ def report(started, finished):
                 fr(a["warm_median_s"], b["warm_median_s"]), "median of %d%s" % (REPS, dcpu(a)))
         bad = [r for r in (a["cold_rc"], b["cold_rc"], *a["warm_rc"], *b["warm_rc"])
                if r not in (0, 1 if name == "grep" else 0)]
-        if bad:
+        errs = a["stderr"] + b["stderr"]
+        if bad or errs:
             rows[-1] = rows[-1][:4] + ((rows[-1][4] + "; " if rows[-1][4] else "") +
-                                       "exit status %s" % bad[0],)
+                                       ("exit status %s " % bad[0] if bad else "") +
+                                       ("stderr: %s" % errs[0] if errs else ""),)
     se = P.get("search")
     if se:
         for k in (1, 2, 4):
