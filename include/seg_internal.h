@@ -37,7 +37,8 @@ enum {
     BF_MULTILINE = 1u << 14, /* holds more than one line */
     BF_QUOTE_OPEN = 1u << 15,/* starts with an opening quote mark */
     BF_SHORT_OPEN = 1u << 16,/* its first sentence is a few characters: the end of another */
-    BF_CUT = 1u << 17,       /* (layout) head-like, but shown to be a cut paragraph */
+    BF_ENDMARK = 1u << 17,   /* (下转第N版): the article goes on elsewhere */
+    BF_CUT = 1u << 18,       /* (layout) head-like, but shown to be a cut paragraph */
 };
 
 /* What a block is in the page layout. */
@@ -115,6 +116,9 @@ typedef struct {
 
 /* seg_lex.c */
 void seg_classify_block(const char *s, size_t len, seg_block *b);
+/* A plain paragraph: none of the special kinds of line (bylines, credits,
+ * boxes, marks, leads), and not head-like unless shown to be a cut. */
+int seg_plain_text(const seg_block *b);
 /* Python's str.isspace() for one code point (blocks are stripped with it). */
 int seg_is_space(uint32_t cp);
 /* The code point ending at s[end) (end > 0); *start receives its offset. */

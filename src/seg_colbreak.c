@@ -35,6 +35,14 @@
  * halves, in one window when they are close. */
 #define NGRAM_MARGIN 2048
 #define NGRAM_SPAN_BYTES 12288
+/* Ranking handicaps: a continuation inside the next article's headline
+ * group, or printed before the article's own headline, is less likely
+ * than one further down the same article. */
+#define SCORE_SCALE 2                /* ranking scores are evidence x 2 */
+#define FIRST_CANDIDATE_BONUS 2      /* the first text after a cut */
+#define CROSSED_START_PENALTY 2      /* inside the next article's headline group */
+#define OWN_ZONE_PENALTY 1           /* under the article's own headline */
+#define RUN_BEFORE_HEAD_PENALTY 4    /* above the article's own headline */
 /* Joins weighed with the dearer evidence: a base plus one per so many blocks. */
 #define EVIDENCE_BUDGET_BASE 256
 #define EVIDENCE_BUDGET_PER 8
@@ -222,11 +230,6 @@ static int join_evidence(seg_page *p, int i, int j)
 
 /* ---- head-like lines that are cut paragraphs ---------------------------- */
 
-static int plain_text(const seg_block *b)
-{
-    return !(b->flags & (BF_BYLINE | BF_CREDIT | BF_BOXHEAD | BF_BOXINLINE | BF_CONTMARK | BF_LEAD)) &&
-           (!(b->flags & BF_HEADLIKE) || (b->flags & BF_CUT));
-}
 
 static int head_shaped(const seg_page *p, int k)
 {
@@ -255,7 +258,7 @@ void seg_flag_cut_heads(seg_page *p)
             a->flags |= BF_CUT;
             continue;
         }
-        if (!c || c->role != ROLE_BODY || !plain_text(c) || c->nchars < 2)
+        if (!c || c->role != ROLE_BODY || !seg_plain_text(c) || c->nchars < 2)
             continue;
         if ((c->flags & (BF_NONINITIAL | BF_SHORT_OPEN)) || characters_join(p, (int)i, (int)i + 1) ||
             (take_budget(p) &&
@@ -276,7 +279,7 @@ void seg_flag_cut_heads(seg_page *p)
                p->b[z + 1].role == ROLE_BODY)
             z++;
         const seg_block *c = z + 1 < p->n ? &p->b[z + 1] : NULL;
-        if (z > i && c && c->role == ROLE_BODY && plain_text(c) && (c->flags & (BF_NONINITIAL | BF_SHORT_OPEN)))
+        if (z > i && c && c->role == ROLE_BODY && seg_plain_text(c) && (c->flags & (BF_NONINITIAL | BF_SHORT_OPEN)))
             for (size_t k = z + 1; k-- > i;) {
                 seg_block *a = &p->b[k];
                 if ((a->flags & BF_CLAUSES) && a->nchars > 24 && !(a->flags & (BF_PREMARK | BF_TERMINAL))) {
@@ -326,22 +329,24 @@ static int can_be_cut(const seg_block *b)
         return 0;
     if (b->role == ROLE_ANCHOR)
         return (b->flags & BF_LEAD) != 0;
-    return (b->role == ROLE_BODY || b->role == ROLE_ZONE) && plain_text(b);
+    return (b->role == ROLE_BODY || b->role == ROLE_ZONE) && seg_plain_text(b);
 }
 
 static int can_continue(const seg_block *b)
 {
-    return (b->role == ROLE_BODY || b->role == ROLE_ZONE) && plain_text(b) && !(b->flags & BF_CAPTION);
+    return (b->role == ROLE_BODY || b->role == ROLE_ZONE) && seg_plain_text(b) && !(b->flags & BF_CAPTION);
 }
 
 /* Candidates after cut i, up to the body of the next article: blocks of
  * photo items, boxes and head-like lines in between are skipped; the
  * fragments printed inside the next article's headline group count. */
-static int forward_candidate_list(const seg_page *p, int i, int *out)
+static int forward_candidate_list(const seg_page *p, int i, int *out, int *crossed)
 {
     int crossed_start = 0, n = 0;
     for (int j = i + 1; j < (int)p->n && j <= i + FORWARD_WINDOW && n < FORWARD_CANDIDATES; j++) {
         const seg_block *c = &p->b[j];
+        if (c->flags & BF_ENDMARK)
+            return n; /* (下转第N版): the paragraph goes on in another page */
         switch (c->role) {
         case ROLE_PHOTO:
         case ROLE_PHOTO_HEAD:
@@ -354,14 +359,18 @@ static int forward_candidate_list(const seg_page *p, int i, int *out)
         case ROLE_ANCHOR:
             return n;
         case ROLE_ZONE:
-            if (can_continue(c))
+            if (can_continue(c)) {
+                crossed[n] = crossed_start;
                 out[n++] = j;
+            }
             continue;
         default: /* body */
             if (crossed_start)
                 return n;
-            if (can_continue(c))
+            if (can_continue(c)) {
+                crossed[n] = 0;
                 out[n++] = j; /* else a subheading or running head */
+            }
         }
     }
     return n;
@@ -369,8 +378,8 @@ static int forward_candidate_list(const seg_page *p, int i, int *out)
 
 static void forward_candidates(seg_page *p, int i, proposals *ps)
 {
-    int cand[FORWARD_CANDIDATES];
-    int n = forward_candidate_list(p, i, cand);
+    int cand[FORWARD_CANDIDATES], crossed[FORWARD_CANDIDATES];
+    int n = forward_candidate_list(p, i, cand, crossed);
     if (!n)
         return;
     /* the next block simply goes on, unless it opens like a new paragraph
@@ -389,11 +398,12 @@ static void forward_candidates(seg_page *p, int i, proposals *ps)
         const seg_block *c = &p->b[cand[k]];
         int ev = join_evidence(p, i, cand[k]);
         if (k == 0) {
-            ev += 1; /* the first text after a cut is its likeliest continuation */
-            if (ev >= (c->role == ROLE_ZONE ? 0 : -1))
-                propose(ps, i, cand[k], 1, ev);
+            /* the first text after a cut is its likeliest continuation */
+            if (ev + 1 >= (c->role == ROLE_ZONE ? 0 : -1))
+                propose(ps, i, cand[k], 1,
+                        ev * SCORE_SCALE + FIRST_CANDIDATE_BONUS - crossed[k] * CROSSED_START_PENALTY);
         } else if (ev >= 2) {
-            propose(ps, i, cand[k], 1, ev);
+            propose(ps, i, cand[k], 1, ev * SCORE_SCALE);
         }
     }
 }
@@ -411,7 +421,7 @@ static void wraparound_candidates(seg_page *p, int i, const int *run_before_unit
         p->b[un->zone_first].prev < 0) {
         int ev = join_evidence(p, i, un->zone_first);
         if (ev >= 0)
-            propose(ps, i, un->zone_first, 1, ev);
+            propose(ps, i, un->zone_first, 1, ev * SCORE_SCALE - OWN_ZONE_PENALTY);
     }
     int r = run_before_unit[u];
     if (r >= 0) {
@@ -419,7 +429,7 @@ static void wraparound_candidates(seg_page *p, int i, const int *run_before_unit
         if (fb >= 0 && fb != i && can_continue(&p->b[fb])) {
             int ev = join_evidence(p, i, fb);
             if (ev >= 1)
-                propose(ps, i, fb, 1, ev);
+                propose(ps, i, fb, 1, ev * SCORE_SCALE - RUN_BEFORE_HEAD_PENALTY);
         }
     }
 }

@@ -156,7 +156,7 @@ static size_t role_len(const char *s, size_t len)
 
 typedef struct {
     int roles, names;
-    int credit; /* ends with 摄 / 摄影 / 供图 / 新华社发 */
+    int credit; /* a photo credit: … 摄, 摄影, 供图, 新华社发 */
     int report; /* ends with 报道 */
 } person_line;
 
@@ -180,16 +180,39 @@ static int is_name(const char *s, size_t len)
 static int is_separator(uint32_t cp)
 {
     return seg_is_space(cp) || cp == 0x3001 /* 、 */ || cp == '/' || cp == '(' || cp == ')' ||
-           cp == ',' || cp == 0x3010 || cp == 0x3011 /* 【】 */;
+           cp == ',' || cp == ':' || cp == 0x3010 || cp == 0x3011 /* 【】 */;
 }
 
-/* Parse a line made only of reporter roles and names, optionally ending in
- * 摄 (a photo credit) or 报道. Returns 1 when the whole line is such. */
+static int token_is(const char *tok, size_t tl, const char *lit)
+{
+    return tl == strlen(lit) && !memcmp(tok, lit, tl);
+}
+
+/* Strip a closing word (摄, 报道 …) from the end of a token; returns 1 for a
+ * photo credit, 2 for 报道, 0 for none. */
+static int strip_closing(const char *tok, size_t *tl)
+{
+    static const char *const credits[] = {"摄影报道", "摄影", "摄", "供图"};
+    for (size_t k = 0; k < NFS_ARRAY_LEN(credits); k++)
+        if (has_suffix(tok, *tl, credits[k])) {
+            *tl -= strlen(credits[k]);
+            return 1;
+        }
+    if (has_suffix(tok, *tl, "报道")) {
+        *tl -= strlen("报道");
+        return 2;
+    }
+    return 0;
+}
+
+/* Parse a line made only of reporter roles and names, optionally closed by
+ * 摄 (a photo credit) or 报道: "本报记者 X 本报通讯员 Y", "文/X 图/Y",
+ * "新华社记者 X 摄", "X 摄". Returns 1 when the whole line is such. */
 static int parse_person_line(const char *s, size_t len, person_line *pl)
 {
     memset(pl, 0, sizeof *pl);
     size_t i = 0;
-    int tokens = 0;
+    int tokens = 0, closed = 0, bare_credit = 0;
     while (i < len) {
         uint32_t cp;
         size_t k = utf8_decode(s + i, len - i, &cp);
@@ -204,16 +227,20 @@ static int parse_person_line(const char *s, size_t len, person_line *pl)
                 break;
             t += k;
         }
-        if (pl->credit || pl->report)
-            return 0; /* something after the closing word */
+        if (closed)
+            return 0; /* something after 摄 / 报道 */
         const char *tok = s + i;
         size_t tl = t - i;
         i = t;
-        tokens++;
-        if (tokens > 12)
+        if (++tokens > 12)
             return 0;
-        if (tl == strlen("新华社发") && has_prefix(tok, tl, "新华社发")) {
+        if (token_is(tok, tl, "新华社发") || token_is(tok, tl, "中新社发")) {
             pl->credit = 1;
+            pl->roles++;
+            continue;
+        }
+        if (token_is(tok, tl, "文") || token_is(tok, tl, "图") || token_is(tok, tl, "文图") ||
+            token_is(tok, tl, "实习生")) {
             pl->roles++;
             continue;
         }
@@ -223,18 +250,15 @@ static int parse_person_line(const char *s, size_t len, person_line *pl)
             tok += r;
             tl -= r;
         }
-        if (has_suffix(tok, tl, "摄影")) {
-            tl -= strlen("摄影");
-            pl->credit = 1;
-        } else if (has_suffix(tok, tl, "摄")) {
-            tl -= strlen("摄");
-            pl->credit = 1;
-        } else if (has_suffix(tok, tl, "供图")) {
-            tl -= strlen("供图");
-            pl->credit = 1;
-        } else if (has_suffix(tok, tl, "报道")) {
-            tl -= strlen("报道");
-            pl->report = 1;
+        int closing = strip_closing(tok, &tl);
+        if (closing) {
+            closed = 1;
+            if (closing == 1) {
+                pl->credit = 1;
+                bare_credit = tl == 0;
+            } else {
+                pl->report = 1;
+            }
         }
         if (tl == 0)
             continue;
@@ -242,6 +266,9 @@ static int parse_person_line(const char *s, size_t len, person_line *pl)
             return 0;
         pl->names++;
     }
+    /* without a role word, a credit needs its 摄 apart: "张三 摄", not "拍摄" */
+    if (pl->credit && !pl->roles && !bare_credit)
+        return 0;
     return pl->names > 0 || (pl->credit && pl->roles > 0);
 }
 
@@ -294,6 +321,22 @@ static size_t caption_credit_offset(const char *s, size_t len, size_t nchars)
 static size_t extend_byline(const char *s, size_t len, size_t q)
 {
     size_t r = skip_spaces(s, len, q);
+    if (r < len && role_len(s + r, len - r)) {
+        /* 本报北京9月1日电 记者张三 李四 text: names up to the last space */
+        size_t k = r, cut = 0;
+        for (size_t chars = 0; k < len && chars < 24; chars++) {
+            uint32_t cp;
+            size_t step = utf8_decode(s + k, len - k, &cp);
+            if (seg_is_space(cp))
+                cut = k;
+            else if (!(nfs_is_han(cp) || cp == 0x3001 || cp == 0xB7))
+                break;
+            k += step;
+        }
+        person_line pl;
+        if (cut > r && parse_person_line(s + r, cut - r, &pl) && pl.roles && pl.names && !pl.credit)
+            return cut;
+    }
     if (r < len && s[r] == '(') {
         for (size_t k = r + 1, chars = 0; k < len && chars < 40; chars++) {
             uint32_t cp;
@@ -403,6 +446,32 @@ static int is_contmark(const char *s, size_t len)
     return 0;
 }
 
+/* ---- how a block ends --------------------------------------------------- */
+
+/* Text that can only stop in the middle of a sentence: after a comma or an
+ * opening mark, after a word that needs what follows (每, 和, 把 …), or with
+ * a last clause of one character ("…、职", "…,现"). */
+static int ends_mid_sentence(const char *s, size_t len, uint32_t last, int clauses)
+{
+    switch (last) {
+    case ',': case 0x3001: case '(': case 0x201C: case 0x2018: case 0x300A:
+        return 1;
+    case 0x6BCF: /* 每 (short headlines may end in 人和 …: only lines of clauses) */ case 0x5404: /* 各 */ case 0x548C: /* 和 */ case 0x4E0E: /* 与 */
+    case 0x53CA: /* 及 */ case 0x628A: /* 把 */ case 0x88AB: /* 被 */ case 0x5411: /* 向 */
+    case 0x4ECE: /* 从 */ case 0x5BF9: /* 对 */ case 0x5176: /* 其 */ case 0x8BE5: /* 该 */
+    case 0x7684: /* 的 */
+        return clauses;
+    default:
+        break;
+    }
+    size_t st;
+    seg_cp_before(s, len, &st);
+    if (st == 0)
+        return 0;
+    uint32_t before = seg_cp_before(s, st, NULL);
+    return nfs_is_han(last) && (before == ',' || before == 0x3001);
+}
+
 /* ---- how a block starts ------------------------------------------------ */
 
 static int starts_like_paragraph(const char *s, size_t len)
@@ -469,6 +538,89 @@ static int short_first_sentence(const char *s, size_t len)
     return 0;
 }
 
+/* One line of a headline: short, no full stop, not ending a sentence. A
+ * pretitle ending in —— or : may be longer. */
+static int line_headlike(const char *s, size_t len)
+{
+    size_t hs = seg_heading_skip(s, len);
+    s += hs;
+    len -= hs;
+    uint32_t nchars = 0, alnum = 0, exclaims = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += utf8_decode(s + i, len - i, &cp);
+        if (seg_is_space(cp))
+            continue;
+        nchars++;
+        if (cp == 0x3002)
+            return 0;
+        if (cp == '!' || cp == '?')
+            exclaims++;
+        if (seg_is_han_or_alnum(cp))
+            alnum++;
+    }
+    if (!alnum)
+        return 0;
+    size_t end = len;
+    while (end > 0) {
+        size_t st;
+        uint32_t cp = seg_cp_before(s, end, &st);
+        if (!seg_is_space(cp))
+            break;
+        end = st;
+    }
+    size_t lst;
+    uint32_t last = seg_cp_before(s, end, &lst), before_last = lst ? seg_cp_before(s, lst, NULL) : 0;
+    int premark = (last == 0x2014 && before_last == 0x2014) || last == ':';
+    if (nchars > (premark ? 100u : 64u))
+        return 0;
+    if (last == ',' || last == 0x3001 || last == '(' || last == 0x201C || last == 0x2018 ||
+        last == 0x300A || last == ';' || last == 0x2026 || last == '.')
+        return 0;
+    if (last == '!' || last == '?')
+        return nchars <= 24 && exclaims <= 2;
+    if (is_closer(last) && is_sentence_end(before_last))
+        return 0;
+    return 1;
+}
+
+/* Every line head-like, and not too many of them. */
+static int block_headlike(const char *s, size_t len)
+{
+    size_t lines = 0;
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(s + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - s) : len;
+        if (skip_spaces(s, e, i) < e) {
+            if (++lines > 8 || !line_headlike(s + i, e - i))
+                return 0;
+        }
+        i = e + 1;
+    }
+    return lines > 0;
+}
+
+/* (下转第N版): the article goes on in another page. */
+static int is_endmark(const char *c, size_t cl, uint32_t nchars)
+{
+    size_t i = 0;
+    if (nchars > 16)
+        return 0;
+    if (i < cl && c[i] == '(')
+        i++;
+    if (!has_prefix(c + i, cl - i, "下转") && !has_prefix(c + i, cl - i, "转第") &&
+        !has_prefix(c + i, cl - i, "转下版"))
+        return 0;
+    return memmem(c, cl, "版", strlen("版")) != NULL;
+}
+
+int seg_plain_text(const seg_block *b)
+{
+    return !(b->flags & (BF_BYLINE | BF_CREDIT | BF_BOXHEAD | BF_BOXINLINE | BF_CONTMARK | BF_LEAD |
+                         BF_ENDMARK)) &&
+           (!(b->flags & BF_HEADLIKE) || (b->flags & BF_CUT));
+}
+
 /* ---- the block ---------------------------------------------------------- */
 
 void seg_classify_block(const char *s, size_t len, seg_block *b)
@@ -483,7 +635,7 @@ void seg_classify_block(const char *s, size_t len, seg_block *b)
     const char *c = s + hs; /* content after heading marks */
     size_t cl = len - hs;
 
-    uint32_t nchars = 0, stops = 0, alnum = 0, exclaims = 0;
+    uint32_t nchars = 0, stops = 0, alnum = 0;
     int clauses = 0, multiline = 0;
     for (size_t i = 0; i < cl;) {
         uint32_t cp;
@@ -495,8 +647,6 @@ void seg_classify_block(const char *s, size_t len, seg_block *b)
         nchars++;
         if (cp == 0x3002)
             stops++;
-        else if (cp == '!' || cp == '?')
-            exclaims++;
         else if ((cp == ',' || cp == ';') && i < cl)
             clauses = 1;
         if (seg_is_han_or_alnum(cp))
@@ -523,8 +673,7 @@ void seg_classify_block(const char *s, size_t len, seg_block *b)
         b->flags |= BF_PREMARK;
     if (last == ':')
         b->flags |= BF_PREMARK;
-    if (last == ',' || last == 0x3001 || last == '(' || last == 0x201C || last == 0x2018 ||
-        last == 0x300A /* 《 */)
+    if (ends_mid_sentence(c, cl, last, clauses))
         b->flags |= BF_OPEN_END;
 
     /* how it starts */
@@ -573,18 +722,16 @@ void seg_classify_block(const char *s, size_t len, seg_block *b)
         }
     }
 
-    /* head-like: one short line that does not end a sentence */
-    if (!multiline && nchars >= 1 && nchars <= 64 && alnum > 0 && stops == 0 &&
-        !(b->flags & (BF_OPEN_END | BF_BYLINE | BF_CREDIT | BF_LEAD | BF_BOXHEAD | BF_BOXINLINE |
-                      BF_CONTMARK | BF_CAPTION))) {
-        int ok = 1;
-        if (last == ';' || last == 0x2026 || last == '.')
-            ok = 0;
-        else if (last == '!' || last == '?')
-            ok = nchars <= 24 && exclaims <= 2;
-        else if (is_closer(last) && is_sentence_end(before_last))
-            ok = 0;
-        if (ok)
-            b->flags |= BF_HEADLIKE;
+    if (is_endmark(c, cl, nchars)) {
+        b->flags |= BF_ENDMARK | BF_TERMINAL;
+        b->flags &= ~(uint32_t)(BF_OPENER | BF_NONINITIAL | BF_SHORT_OPEN);
+        return;
     }
+
+    /* head-like: short lines that do not end a sentence */
+    if (alnum > 0 && stops == 0 &&
+        !(b->flags & (BF_OPEN_END | BF_BYLINE | BF_CREDIT | BF_LEAD | BF_BOXHEAD | BF_BOXINLINE |
+                      BF_CONTMARK | BF_CAPTION)) &&
+        block_headlike(s, len))
+        b->flags |= BF_HEADLIKE;
 }

@@ -118,6 +118,12 @@ static int is_banner(const head_line *l, size_t n)
     return n > 1 && (l->nchars <= 4 || has_middle_dot(l->s, l->len));
 }
 
+/* "——记…": a subtitle. */
+static int starts_with_dash(const head_line *l)
+{
+    return l->len >= 6 && !memcmp(l->s, "——", 6);
+}
+
 /* Which line of a headline group is the title. */
 static size_t choose_title(const head_line *L, size_t n)
 {
@@ -133,7 +139,7 @@ static size_t choose_title(const head_line *L, size_t n)
     int best_score = INT_MAX;
     for (size_t k = 0; k < n; k++) { /* the shortest, plainest line; ties: the later */
         int score = 2 * (int)count_clauses(L[k].s, L[k].len) + (L[k].nchars > LONG_HEAD_CHARS ? 2 : 0) +
-                    (is_banner(&L[k], n) ? 5 : 0);
+                    (is_banner(&L[k], n) ? 5 : 0) + (starts_with_dash(&L[k]) && n > 1 ? 8 : 0);
         if (score <= best_score) {
             best_score = score;
             best = k;
@@ -269,14 +275,42 @@ typedef struct {
     char *lead; /* first body paragraph */
 } writer;
 
-static void add_head_line(const seg_page *p, int k, head_lines *hl)
+/* One printed headline line: its '#' marks, whether it ends like a
+ * pretitle (—— or :), its characters. */
+static head_line make_head_line(const char *s, size_t len)
 {
-    const seg_block *b = &p->b[k];
-    const char *s;
-    size_t len;
-    block_text(p, k, &s, &len);
-    head_line l = {s, len, b->hashes, b->flags, b->nchars};
-    NFS_VEC_PUSH(hl->v, hl->n, hl->cap, l);
+    head_line l = {s, len, 0, 0, 0};
+    while (l.len && (l.s[l.len - 1] == ' ' || l.s[l.len - 1] == '\t' || l.s[l.len - 1] == '\r'))
+        l.len--;
+    size_t skip = seg_heading_skip(l.s, l.len);
+    for (size_t i = 0; i < skip && l.s[i] == '#'; i++)
+        l.hashes++;
+    l.s += skip;
+    l.len -= skip;
+    l.nchars = (uint32_t)utf8_count(l.s, l.len);
+    if ((l.len >= 6 && !memcmp(l.s + l.len - 6, "——", 6)) || (l.len && l.s[l.len - 1] == ':'))
+        l.flags |= BF_PREMARK;
+    return l;
+}
+
+/* The lines of headline block k (a block may hold several). */
+static void add_head_lines(const seg_page *p, int k, head_lines *hl)
+{
+    const char *s = p->text + p->b[k].off;
+    size_t len = p->b[k].len;
+    for (size_t i = 0; i < len;) {
+        const char *nl = memchr(s + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - s) : len;
+        size_t a = i;
+        while (a < e && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r'))
+            a++;
+        if (a < e) {
+            head_line l = make_head_line(s + a, e - a);
+            if (l.len)
+                NFS_VEC_PUSH(hl->v, hl->n, hl->cap, l);
+        }
+        i = e + 1;
+    }
 }
 
 /* Write the paragraph that starts at block k, with the blocks that
@@ -345,11 +379,11 @@ void seg_render_unit(const seg_page *p, const seg_unit *u, unsigned char *done, 
     head_lines hl = {0};
     for (int k = u->head_first; k >= 0 && k <= u->head_last; k++)
         if (p->b[k].unit == w.unit) {
-            add_head_line(p, k, &hl);
+            add_head_lines(p, k, &hl);
             done[k] = 1;
         }
     if (!hl.n && u->running_head >= 0) {
-        add_head_line(p, u->running_head, &hl);
+        add_head_lines(p, u->running_head, &hl);
         done[u->running_head] = 1;
     }
     for (size_t k = 0; k < hl.n; k++) {

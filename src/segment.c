@@ -38,6 +38,10 @@ const char *art_kind_name(art_kind k)
 #define ZONE_MAX_BLOCKS 1
 /* Lines a headline group may hold. */
 #define HEAD_MAX_LINES 8
+/* Character pairs of a box compared, and blocks either side of it read,
+ * when choosing the article a box belongs to. */
+#define BOX_PAIRS 256
+#define BOX_WINDOW 48
 /* Recursion bound when following who owns what. */
 #define OWNER_DEPTH 32
 
@@ -102,12 +106,6 @@ static void split_blocks(seg_page *p)
 
 static int has(const seg_block *b, uint32_t f) { return (b->flags & f) != 0; }
 
-/* A plain paragraph: none of the special kinds of line. */
-static int plain_text(const seg_block *b)
-{
-    return !has(b, BF_BYLINE | BF_CREDIT | BF_BOXHEAD | BF_BOXINLINE | BF_CONTMARK | BF_LEAD) &&
-           (!has(b, BF_HEADLIKE) || has(b, BF_CUT));
-}
 
 /* A head-like line not yet given a role. */
 static int free_head(const seg_block *b)
@@ -118,7 +116,7 @@ static int free_head(const seg_block *b)
 /* Short complete text that may sit between a headline group and its byline. */
 static int zone_fragment(const seg_block *b)
 {
-    return b->role == ROLE_BODY && plain_text(b) && has(b, BF_TERMINAL) && !has(b, BF_CAPTION) &&
+    return b->role == ROLE_BODY && seg_plain_text(b) && has(b, BF_TERMINAL) && !has(b, BF_CAPTION) &&
            b->nchars <= ZONE_MAX_CHARS;
 }
 
@@ -141,8 +139,15 @@ static int new_unit(seg_page *p, int first)
 
 static int caption_paragraph(const seg_block *b)
 {
-    return b->role == ROLE_BODY && plain_text(b) && !has(b, BF_CAPTION | BF_CUT) &&
+    return b->role == ROLE_BODY && seg_plain_text(b) && !has(b, BF_CAPTION | BF_CUT) &&
            has(b, BF_TERMINAL) && b->nchars <= CAPTION_MAX_CHARS;
+}
+
+/* A photo's headline is short; a long line of clauses before a caption is
+ * rather a paragraph cut short by the photo. */
+static int photo_head_line(const seg_block *b)
+{
+    return free_head(b) && (has(b, BF_PREMARK) || !has(b, BF_CLAUSES) || b->nchars <= 24);
 }
 
 static void find_photos(seg_page *p)
@@ -163,11 +168,13 @@ static void find_photos(seg_page *p)
             first = (lo - 1 >= 0 && free_head(&p->b[lo - 1])) ? lo : cap_last;
         }
         int head_first = -1, head_last = -1;
-        if (first - 1 >= 0 && free_head(&p->b[first - 1])) {
+        if (first - 1 >= 0 && photo_head_line(&p->b[first - 1])) {
             head_last = first - 1;
             head_first = head_last;
-            while (head_first - 1 >= 0 && head_last - (head_first - 1) < 3 &&
-                   free_head(&p->b[head_first - 1]))
+            /* a second line only when it reads as a pretitle (…——): a
+             * subheading of the article above may stand just before */
+            if (head_first - 1 >= 0 && photo_head_line(&p->b[head_first - 1]) &&
+                has(&p->b[head_first - 1], BF_PREMARK))
                 head_first--;
         }
         int u = new_unit(p, head_first >= 0 ? head_first : first);
@@ -253,10 +260,14 @@ static int head_run_start(const seg_page *p, int head_last)
 static void start_at_anchor(seg_page *p, int i)
 {
     seg_block *a = &p->b[i];
+    /* back over what may sit between a headline and its byline: a box, a
+     * photo item, one short fragment */
     int j = i - 1, fragments = 0;
     if (!has(a, BF_CONTMARK))
-        while (j >= 0 && (p->b[j].role == ROLE_BOX || (fragments < ZONE_MAX_BLOCKS && zone_fragment(&p->b[j])))) {
-            fragments += p->b[j].role != ROLE_BOX;
+        while (j >= 0 && (p->b[j].role == ROLE_BOX || p->b[j].role == ROLE_PHOTO ||
+                          p->b[j].role == ROLE_PHOTO_HEAD ||
+                          (fragments < ZONE_MAX_BLOCKS && zone_fragment(&p->b[j])))) {
+            fragments += p->b[j].role == ROLE_BODY;
             j--;
         }
     int head_last = j, head_first = j + 1;
@@ -295,7 +306,7 @@ static void start_at_head_run(seg_page *p, int a, int z)
         if (has(&p->b[k], BF_PREMARK) || (p->b[k].hashes >= 1 && p->b[k].hashes <= 2))
             marked = 1;
     const seg_block *last = &p->b[z];
-    int next_is_text = z + 1 < (int)p->n && p->b[z + 1].role == ROLE_BODY && plain_text(&p->b[z + 1]);
+    int next_is_text = z + 1 < (int)p->n && p->b[z + 1].role == ROLE_BODY && seg_plain_text(&p->b[z + 1]);
     int long_clause = has(last, BF_CLAUSES) && last->nchars > 24;
     if (!(marked && next_is_text) && lines < 3 && !(lines == 2 && !long_clause))
         return;
@@ -309,6 +320,59 @@ static void start_at_head_run(seg_page *p, int a, int z)
             p->units[u].zone_first = k;
         p->units[u].zone_last = k;
     }
+}
+
+/* Section headings that stay inside the article they follow. */
+static int is_section_word(const seg_page *p, const seg_block *b)
+{
+    static const char *const words[] = {"相关链接", "链接", "新闻链接", "背景链接", "记者手记", "延伸阅读",
+                                        "小贴士", "背景", "短评", "编后", "编后语", "记者观察", "相关新闻"};
+    const char *s = p->text + b->off;
+    size_t skip = seg_heading_skip(s, b->len), len = b->len - skip;
+    while (len && s[skip + len - 1] == ':')
+        len--;
+    for (size_t k = 0; k < NFS_ARRAY_LEN(words); k++)
+        if (len == strlen(words[k]) && !memcmp(s + skip, words[k], len))
+            return 1;
+    return 0;
+}
+
+/* A news item (本报讯 …) has no subheadings: a single head-like line after
+ * one of its complete paragraphs, followed by text, is the headline of a
+ * new item without byline. Text after a photo item is left alone (it may
+ * belong to another article). */
+static void start_after_news(seg_page *p)
+{
+    int *kind_at = nfs_xmalloc(p->n * sizeof(int));
+    for (size_t i = 0; i < p->n; i++)
+        kind_at[i] = -1;
+    for (size_t u = 0; u < p->n_units; u++)
+        if (!p->units[u].is_photo)
+            kind_at[p->units[u].first] = (int)p->units[u].kind;
+    int cur = -1, photo_seen = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        seg_block *b = &p->b[i];
+        if (kind_at[i] >= 0) {
+            cur = kind_at[i];
+            photo_seen = 0;
+        }
+        if (b->role == ROLE_PHOTO || b->role == ROLE_PHOTO_HEAD)
+            photo_seen = 1;
+        if (cur != ART_NEWS || photo_seen || i == 0 || i + 1 >= p->n || !free_head(b))
+            continue;
+        const seg_block *prev = &p->b[i - 1], *next = &p->b[i + 1];
+        int prev_done = has(prev, BF_TERMINAL) &&
+                        ((prev->role == ROLE_BODY && seg_plain_text(prev)) ||
+                         (prev->role == ROLE_ANCHOR && has(prev, BF_LEAD)));
+        if (!prev_done || next->role != ROLE_BODY || !seg_plain_text(next) || is_section_word(p, b) ||
+            (has(b, BF_CLAUSES) && b->nchars > 24))
+            continue;
+        int u = new_unit(p, (int)i);
+        p->units[u].kind = ART_BOX;
+        set_head_roles(p, u, (int)i, (int)i);
+        cur = ART_BOX;
+    }
+    free(kind_at);
 }
 
 static void find_starts(seg_page *p)
@@ -329,6 +393,7 @@ static void find_starts(seg_page *p)
         start_at_head_run(p, (int)i, (int)z);
         i = z + 1;
     }
+    start_after_news(p);
 }
 
 /* Head-like lines of clauses left outside every headline group: a
@@ -413,10 +478,10 @@ static void build_regions(seg_page *p)
             seg_run *r = &p->runs[in_run];
             r->last = (int)i;
             p->run_of[i] = in_run;
-            if (r->first_body < 0 && b->role == ROLE_BODY && plain_text(b))
+            if (r->first_body < 0 && b->role == ROLE_BODY && seg_plain_text(b))
                 r->first_body = (int)i;
         } else if (cur >= 0 && (b->role == ROLE_BODY || b->role == ROLE_ANCHOR) &&
-                   (plain_text(b) || has(b, BF_LEAD))) {
+                   (seg_plain_text(b) || has(b, BF_LEAD))) {
             p->tail_of_unit[cur] = (int)i;
         }
     }
@@ -428,7 +493,16 @@ static void build_regions(seg_page *p)
 
 static int owner_of_block(seg_page *p, int i, int depth);
 
-/* Was the article before a photo item cut off by it? */
+/* A paragraph left open: it does not end a sentence and nothing on the
+ * page was found to continue it. */
+static int open_paragraph(const seg_block *b)
+{
+    return !has(b, BF_TERMINAL) && b->next < 0 &&
+           ((b->role == ROLE_BODY && seg_plain_text(b)) || (b->role == ROLE_ANCHOR && has(b, BF_LEAD)));
+}
+
+/* Was the article before a photo item cut off by it: a sentence left open
+ * just before the photo, or nothing but its headline printed yet? */
 static int interrupted(const seg_page *p, const seg_run *r)
 {
     if (r->before_unit < 0)
@@ -440,12 +514,19 @@ static int interrupted(const seg_page *p, const seg_run *r)
     if (k < 0 || k < u->first)
         return 1;
     const seg_block *b = &p->b[k];
-    if (b->role == ROLE_HEAD || b->role == ROLE_ZONE ||
-        (b->role == ROLE_ANCHOR && !has(b, BF_LEAD)))
-        return 1; /* only the headline so far: the text is still to come */
-    if (!has(b, BF_TERMINAL) && b->next < 0)
-        return 1; /* a sentence left open */
-    return u->kind != ART_NEWS;
+    if (b->role == ROLE_HEAD || b->role == ROLE_ZONE || (b->role == ROLE_ANCHOR && !has(b, BF_LEAD)))
+        return 1;
+    return open_paragraph(b);
+}
+
+/* Does the next article end with a sentence left open? Then text printed
+ * above its headline may be where it goes on. */
+static int wraps_round(const seg_page *p, const seg_run *r)
+{
+    if (r->after_unit < 0)
+        return 0;
+    int t = p->tail_of_unit[r->after_unit];
+    return t >= 0 && open_paragraph(&p->b[t]);
 }
 
 static int resolve_run(seg_page *p, int ri, int depth)
@@ -461,7 +542,7 @@ static int resolve_run(seg_page *p, int ri, int depth)
     if (r->first_body >= 0 && p->b[r->first_body].prev >= 0)
         o = owner_of_block(p, p->b[r->first_body].prev, depth + 1);
     if (o < 0) {
-        if (r->before_unit >= 0 && (!r->after_photo || interrupted(p, r) || r->after_unit < 0))
+        if (r->before_unit >= 0 && (!r->after_photo || interrupted(p, r) || !wraps_round(p, r)))
             o = r->before_unit;
         else if (r->before_unit < 0 && !r->after_photo && r->first_body >= 0)
             o = -1; /* text opening the page: an article of its own */
@@ -483,11 +564,101 @@ static int owner_of_block(seg_page *p, int i, int depth)
     return p->b[i].unit;
 }
 
+/* Character pairs of a box summary, in a small open-addressing set. */
+typedef struct {
+    uint64_t key[BOX_PAIRS * 2];
+    int stamp[BOX_PAIRS * 2];
+    size_t n;
+} pair_set;
+
+static uint64_t pair_key(uint32_t a, uint32_t b) { return ((uint64_t)a << 21 | b) + 1; }
+
+static size_t pair_slot(const pair_set *ps, uint64_t key)
+{
+    size_t cap = NFS_ARRAY_LEN(ps->key), h = (size_t)(key * 0x9E3779B97F4A7C15ull >> 40) % cap;
+    while (ps->key[h] && ps->key[h] != key)
+        h = (h + 1) % cap;
+    return h;
+}
+
+/* Walk the pairs of Han/alphanumeric characters of s; add them to the set
+ * (stamp < 0) or count those in the set not yet seen with this stamp. */
+static size_t walk_pairs(pair_set *ps, const char *s, size_t len, int stamp)
+{
+    size_t hits = 0;
+    uint32_t prev = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += utf8_decode(s + i, len - i, &cp);
+        if (!seg_is_han_or_alnum(cp)) {
+            prev = 0;
+            continue;
+        }
+        if (prev) {
+            uint64_t key = pair_key(prev, cp);
+            size_t h = pair_slot(ps, key);
+            if (stamp < 0) {
+                if (!ps->key[h] && ps->n < BOX_PAIRS) {
+                    ps->key[h] = key;
+                    ps->stamp[h] = -1;
+                    ps->n++;
+                }
+            } else if (ps->key[h] && ps->stamp[h] != stamp) {
+                ps->stamp[h] = stamp;
+                hits++;
+            }
+        }
+        prev = cp;
+    }
+    return hits;
+}
+
+/* How much of the box's wording the text of unit u near it shares. */
+static size_t box_affinity(const seg_page *p, pair_set *ps, const int *owner, int u, int box_first, int box_last)
+{
+    size_t hits = 0;
+    int lo = box_first - BOX_WINDOW < 0 ? 0 : box_first - BOX_WINDOW;
+    int hi = box_last + BOX_WINDOW >= (int)p->n ? (int)p->n - 1 : box_last + BOX_WINDOW;
+    for (int k = lo; k <= hi; k++)
+        if (owner[k] == u && p->b[k].role != ROLE_BOX)
+            hits += walk_pairs(ps, p->text + p->b[k].off, p->b[k].len, u);
+    return hits;
+}
+
+/* A box printed just above an article's headline may summarise that
+ * article rather than the one before: it goes to the one whose text
+ * shares more of its wording. */
+static void place_boxes(seg_page *p, int *owner)
+{
+    pair_set *ps = nfs_xmalloc(sizeof *ps);
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->b[i].role != ROLE_BOX)
+            continue;
+        size_t j = i;
+        while (j + 1 < p->n && p->b[j + 1].role == ROLE_BOX && !has(&p->b[j + 1], BF_BOXHEAD | BF_BOXINLINE))
+            j++;
+        int next = j + 1 < p->n ? p->text_unit_of[j + 1] : -1;
+        if (next >= 0 && p->units[next].first == (int)j + 1 && next != owner[i] && owner[i] >= 0) {
+            memset(ps, 0, sizeof *ps);
+            for (size_t k = i; k <= j; k++)
+                walk_pairs(ps, p->text + p->b[k].off, p->b[k].len, -1);
+            size_t before = box_affinity(p, ps, owner, owner[i], (int)i, (int)j);
+            size_t after = box_affinity(p, ps, owner, next, (int)i, (int)j);
+            if (after > before)
+                for (size_t k = i; k <= j; k++)
+                    owner[k] = next;
+        }
+        i = j;
+    }
+    free(ps);
+}
+
 static void assign_owners(seg_page *p)
 {
     int *owner = nfs_xmalloc(p->n * sizeof(int));
     for (size_t i = 0; i < p->n; i++)
         owner[i] = owner_of_block(p, (int)i, 0);
+    place_boxes(p, owner);
     /* text that opens the page and continues nothing: an article of its own */
     int orphan_unit = -1;
     for (size_t i = 0; i < p->n; i++) {
@@ -521,7 +692,8 @@ static void settle_roles(seg_page *p)
             /* between a cut and its continuation: a running head */
             if (u->running_head < 0 && u->head_first < 0 && i > 0) {
                 int k = (int)i - 1;
-                while (k >= 0 && p->b[k].role == ROLE_SUBHEAD)
+                while (k >= 0 && (p->b[k].role == ROLE_SUBHEAD || p->b[k].role == ROLE_PHOTO ||
+                                  p->b[k].role == ROLE_PHOTO_HEAD || p->b[k].role == ROLE_BOX))
                     k--;
                 if (k >= 0 && p->b[k].next > (int)i)
                     u->running_head = (int)i;

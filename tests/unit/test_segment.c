@@ -285,6 +285,10 @@ FIXTURE(orphan_before_headline)
 FIXTURE(fragment_in_headline)
 FIXTURE(fragment_after_title)
 FIXTURE(single_line_titles)
+FIXTURE(box_before_headline)
+FIXTURE(news_then_brief)
+FIXTURE(endmark)
+FIXTURE(multiline_head)
 
 /* ---- properties --------------------------------------------------------------- */
 
@@ -474,6 +478,10 @@ int main(void)
     RUN(fixture_fragment_in_headline);
     RUN(fixture_fragment_after_title);
     RUN(fixture_single_line_titles);
+    RUN(fixture_box_before_headline);
+    RUN(fixture_news_then_brief);
+    RUN(fixture_endmark);
+    RUN(fixture_multiline_head);
     RUN(test_empty_input);
     RUN(test_no_blank_lines);
     RUN(test_one_megabyte_line);
