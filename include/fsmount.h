@@ -14,7 +14,8 @@ typedef struct {
 } fsmount_options;
 
 /* Mount and serve; returns when unmounted (or at once on error, with err
- * saying why). In daemon mode the parent returns 0 once the mount is up. */
+ * saying why). In daemon mode the calling process exits with status 0
+ * once the mount is up (fuse_daemonize) and the child serves. */
 int fsmount_run(const fsmount_options *opt, nfs_err *err);
 
 #endif

@@ -276,8 +276,14 @@ int cli_search(int argc, char **argv)
             fputs(usage_search, stdout);
             free(parts);
             return 0;
-        } else if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
-            limit = (size_t)strtoul(argv[++i], NULL, 10);
+        } else if (!strcmp(argv[i], "--limit")) {
+            char *end = NULL;
+            if (i + 1 >= argc || (limit = (size_t)strtoul(argv[i + 1], &end, 10), *end)) {
+                fprintf(stderr, "newsfs search: --limit needs a number\n%s", usage_search);
+                free(parts);
+                return 2;
+            }
+            i++;
         } else if (!db) {
             db = argv[i];
         } else {

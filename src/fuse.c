@@ -366,7 +366,14 @@ static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
 
 static void op_access(fuse_req_t req, fuse_ino_t ino, int mask)
 {
-    fuse_reply_err(req, (mask & W_OK) ? EROFS : 0);
+    if (mask & W_OK) {
+        fuse_reply_err(req, EROFS);
+        return;
+    }
+    /* articles are 0444: nothing to execute (a file manager would offer to) */
+    int tag = tree_ino_tag(ino);
+    int is_file = tag == TAG_ARTICLE || tag == TAG_SEARCH_INFO || ino == INO_README;
+    fuse_reply_err(req, (mask & X_OK) && is_file ? EACCES : 0);
 }
 
 static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
@@ -578,7 +585,9 @@ int fsmount_run(const fsmount_options *opt, nfs_err *err)
     }
 
     strbuf o = {0};
-    sb_puts(&o, "fsname=newsfs,subtype=newsfs");
+    /* df and findmnt show which index is mounted (a comma would end the option) */
+    sb_printf(&o, "fsname=%s,subtype=newsfs",
+              strchr(opt->db_path, ',') ? "newsfs" : opt->db_path);
     if (opt->fuse_opts && *opt->fuse_opts)
         sb_printf(&o, ",%s", opt->fuse_opts);
     char *argv[] = {"newsfs", "-o", o.s, opt->debug ? "-d" : NULL, NULL};

@@ -17,19 +17,24 @@
 static const char usage_main[] =
     "usage: newsfs COMMAND [ARGS]\n"
     "\n"
-    "  index CORPUS_DIR DB [--topics FILE] [--force]\n"
+    "  index CORPUS_DIR DB [--topics FILE] [--force] [--quiet]\n"
     "                       create or update the index of a folder of issue files\n"
-    "  mount DB MOUNTPOINT [-f] [-o OPTIONS]\n"
+    "  mount DB MOUNTPOINT [-f] [-d] [-o OPTIONS]\n"
     "                       mount the index (unmount with fusermount3 -u MOUNTPOINT)\n"
-    "  search DB QUERY      print matching articles: rank, path, snippet\n"
+    "  search DB QUERY... [--limit N]\n"
+    "                       print matching articles: rank, path, match in context\n"
     "  explain DB PATH      why an article got its region and topics\n"
-    "  ls DB PATH | cat DB PATH | stat DB PATH\n"
+    "  check DB             verify the index (integrity, full-text index, counts)\n"
+    "  ls [-l] DB PATH | cat DB PATH | stat DB PATH\n"
     "                       read the virtual tree without mounting it\n"
-    "  enrich [--article] FILE...  the region and topics of each article\n"
     "  segment FILE [--json]\n"
     "                       show how one issue file is cut into articles\n"
+    "  enrich [--topics FILE] [--json] [--article] FILE...\n"
+    "                       the region and topics of each article\n"
     "\n"
     "  newsfs COMMAND --help   details of one command;  newsfs --version\n"
+    "  As mount.newsfs (make install links /sbin/mount.newsfs): the mount(8)\n"
+    "    helper for /etc/fstab lines of type newsfs; see man newsfs.\n"
     "\n"
     "The mounted tree: README.txt, issues/<issue>/, regions/, topics/, and\n"
     "search/<query>/ whose listing is the articles matching the query, e.g.\n"
@@ -156,6 +161,8 @@ int main(int argc, char **argv)
         return cli_explain(argc, argv);
     if (!strcmp(cmd, "ls") || !strcmp(cmd, "cat") || !strcmp(cmd, "stat"))
         return cli_tree(cmd, argc, argv);
+    if (!strcmp(cmd, "check"))
+        return cli_check(argc, argv);
     if (!strcmp(cmd, "enrich"))
         return cli_enrich(argc, argv);
     if (!strcmp(cmd, "segment"))

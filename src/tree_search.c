@@ -161,12 +161,7 @@ static search_node *node_get(tree *t, uint64_t parent, const char *name)
     nfs_err err;
     if (search_parse(&t->env, (const char *const *)n->parts, n->n_parts, &n->query, &err) != 0) {
         n->query = NULL;
-        n->error = nfs_xstrdup(err.msg);
-        strbuf path = {0};
-        for (size_t i = 0; i < n->n_parts; i++)
-            sb_printf(&path, "/%s", n->parts[i]);
-        nfs_log("search%s: malformed query: %s", path.s, err.msg);
-        sb_free(&path);
+        n->error = nfs_xstrdup(err.msg); /* logged when listed: lookups come per keystroke */
     }
     if (s->n_nodes + 1 > 2 * s->n_buckets)
         grow(s);
@@ -384,6 +379,18 @@ int tree_search_readdir(tree_conn *c, nfs_ino ino, search_results **results, int
         off = 2;
     }
     if (!q) {
+        if (off < 3) {
+            pthread_mutex_lock(&t->lock);
+            n = find_serial(&t->searches, serial);
+            if (n && n->error) {
+                strbuf path = {0};
+                for (size_t i = 0; i < n->n_parts; i++)
+                    sb_printf(&path, "/%s", n->parts[i]);
+                nfs_log("search%s: malformed query: %s", path.s, n->error);
+                sb_free(&path);
+            }
+            pthread_mutex_unlock(&t->lock);
+        }
         if (off < 3 &&
             tree_search_info_getattr(c, tree_ino_make(TAG_SEARCH_INFO, serial), &a) == 0)
             fill(ctx, SEARCH_ERROR_NAME, &a, 3);

@@ -23,9 +23,10 @@ t_done() {
     [ "$T_FAILED" -eq 0 ]
 }
 
-# Can this machine do a real FUSE mount? (/dev/fuse and fusermount3)
+# Can this user do a real FUSE mount? (/dev/fuse usable, fusermount3 there)
 t_have_fuse() {
-    [ -c /dev/fuse ] && command -v fusermount3 >/dev/null 2>&1
+    [ -c /dev/fuse ] && [ -r /dev/fuse ] && [ -w /dev/fuse ] &&
+        command -v fusermount3 >/dev/null 2>&1
 }
 
 # t_mount DB MNT [options]: start "newsfs mount -f" in the background and wait
