@@ -6,15 +6,14 @@
  *
  * Tokens: inside a run of Han characters, an overlapping bigram at every
  * position, so that a query of k >= 2 characters is a phrase of k-1
- * consecutive bigrams (an exact substring match); a run's last character
- * alone when the run has one character or a word follows it directly
- * (2020年, 第5届); and, in documents, a "presence" token per distinct Han
- * character of a column ("\x01" + the character, colocated with the
- * character's first occurrence) that one-character queries look up.
- * Runs of Latin letters and digits are whole words. Nothing spans white
- * space or punctuation, so no match crosses a line, as with grep. Offsets
- * are byte offsets into the original (unfolded) text, so snippet() and
- * highlight() work on the stored article text. See src/tokenizer.c.
+ * consecutive bigrams (an exact substring match); a run's character alone
+ * where the run has only one or touches a word (2020年, 第5届); and, in
+ * documents, a "presence" token per distinct Han character of a column
+ * ("\x01" + the character) that one-character queries look up. Runs of
+ * Latin letters and digits are whole words. Nothing spans white space or
+ * punctuation, so no match crosses a line, as with grep. Offsets are byte
+ * offsets into the original (unfolded) text, so snippet() and highlight()
+ * work on the stored article text. Details in src/tokenizer.c.
  */
 #ifndef NFS_TOKENIZER_H
 #define NFS_TOKENIZER_H
@@ -31,8 +30,9 @@
 /* The tokenizer's name, as registered by nfs_tokenizer_register. */
 #define NFS_TOKENIZER_NAME "newsfs"
 
-/* Register the tokenizer on a connection (needed on every connection that
- * reads or writes the fts table). */
+/* Register the tokenizer, and the ranking function search uses
+ * (nfs_rank(), src/rank.h), on a connection: needed on every connection
+ * that reads or writes the fts table. */
 int nfs_tokenizer_register(sqlite3 *db, nfs_err *err);
 
 /* Fold text as the tokenizer does (NFKC, case folding, traditional ->
@@ -56,12 +56,14 @@ typedef int (*nfs_token_fn)(void *ctx, const char *token, int len, int start, in
                             int colocated);
 int nfs_tokenize(const char *text, size_t len, int query, nfs_token_fn fn, void *ctx);
 
-/* How a query string tokenizes. open_end: the last token is a lone Han
- * character, which must match as a prefix ("… x"* in FTS5): in the index,
- * where a run goes on, x starts a bigram. */
+/* How a query string tokenizes. lone_end: the last token is a lone Han
+ * character; lone_after_word: ... right after a word (2020年), which the
+ * index has as a token of its own. Elsewhere a lone last character must
+ * match as a prefix ("工会 长"*): in the index it starts a bigram. */
 typedef struct {
     size_t n_tokens;
-    int open_end;
+    int lone_end;
+    int lone_after_word;
 } nfs_query_shape;
 void nfs_query_analyse(const char *text, size_t len, nfs_query_shape *out);
 

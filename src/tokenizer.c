@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fold.h"
+#include "rank.h"
 
 /* Tokens of a run of Han characters c1..cn (n >= 1), in the index:
  *  - the bigrams c1c2, c2c3, ..., c(n-1)cn at consecutive positions, so
@@ -15,24 +16,31 @@
  *    phrase of k-1 bigrams: it matches exactly where it is a substring of
  *    the run (a phrase cannot straddle two runs: no bigram spans white
  *    space or punctuation);
- *  - the last character cn alone, when n == 1 (there is no bigram) or when
- *    a word (Latin letters, digits) follows right after it, so that a
- *    query such as 第5届 (第, 5, 届*) finds 举办第5届 (..., 办第, 第, 5, 届);
+ *  - c1 alone when n == 1 (there is no bigram);
+ *  - where a word (Latin letters, digits) touches the run, the character
+ *    touching it alone: cn at its own position after the last bigram when
+ *    the word follows, c1 colocated with the first bigram when the word
+ *    precedes. So 2020年 (2020, 年) finds 2020年度 (2020, 年度+年) and
+ *    第5届 (第, 5, 届) finds 举办第5届大会 (举办, 办第, 第, 5, 届大+届, 大会);
  *  - in documents only, the presence token "\x01c" of every distinct
- *    character c of the column, at the position of its first occurrence
- *    (colocated: it takes no position of its own). One-character queries
- *    look it up: one short doclist per character instead of a prefix
- *    index over every bigram (measured: 21% smaller index, as fast).
- * A query tokenizes like a document without the presence tokens, except
- * that a query made of one Han character is marked with NFS_PRESENCE_MARK
- * by the query builder and gives that character's presence token. */
+ *    character c of the column, colocated with its first occurrence.
+ *    One-character queries look it up: one short doclist per character
+ *    instead of a prefix index over every bigram (measured: 21% smaller
+ *    index, as fast).
+ * A query tokenizes like a document without the colocated tokens. A query
+ * of one Han character is marked with NFS_PRESENCE_MARK by the query
+ * builder and gives that character's presence token; a query ending in a
+ * lone character after white space or punctuation ("工会 长") becomes a
+ * prefix query ("工会 长"*, slow for very common characters). */
 
 typedef struct {
     nfs_token_fn fn;
     void *ctx;
     int query;
-    /* the current run of Han characters: its length and last character */
+    /* the current run of Han characters: its length and last character,
+     * and whether it follows a word directly */
     size_t run_len;
+    int run_after_word;
     char prev[4];
     int prev_len;
     uint32_t prev_start, prev_end, prev_cp;
@@ -148,6 +156,8 @@ int nfs_tokenize(const char *text, size_t len, int query, nfs_token_fn fn, void 
     int rc = 0;
     while (rc == 0 && fold_next(&it, &c)) {
         if (c.cls == FOLD_CJK) {
+            if (!t.run_len)
+                t.run_after_word = t.word_len > 0;
             if (t.word_len && (rc = end_word(&t)) != 0)
                 break;
             char cur[4];
@@ -160,6 +170,9 @@ int nfs_tokenize(const char *text, size_t len, int query, nfs_token_fn fn, void 
                 if (rc == 0)
                     rc = emit_presence(&t, t.prev, t.prev_len, t.prev_cp, t.prev_start,
                                        t.prev_end);
+                /* the head of a run that follows a word (see above) */
+                if (rc == 0 && t.run_len == 1 && t.run_after_word && !query)
+                    rc = fn(ctx, t.prev, t.prev_len, (int)t.prev_start, (int)t.prev_end, 1);
             }
             memcpy(t.prev, cur, (size_t)cur_len);
             t.prev_len = cur_len;
@@ -193,6 +206,9 @@ int nfs_tokenize(const char *text, size_t len, int query, nfs_token_fn fn, void 
 typedef struct {
     size_t n;
     int last_is_lone_han;
+    int last_after_word; /* the last token directly follows a word token */
+    int prev_was_word;
+    int prev_end;
 } shape_ctx;
 
 static int shape_token(void *ctx, const char *tok, int len, int start, int end, int colocated)
@@ -202,15 +218,19 @@ static int shape_token(void *ctx, const char *tok, int len, int start, int end, 
     uint32_t cp;
     size_t k = utf8_decode(tok, (size_t)len, &cp);
     s->last_is_lone_han = (int)k == len && fold_class(cp) == FOLD_CJK;
+    s->last_after_word = s->n > 1 && s->prev_was_word && s->prev_end == start;
+    s->prev_was_word = fold_class(cp) == FOLD_WORD;
+    s->prev_end = end;
     return 0;
 }
 
 void nfs_query_analyse(const char *text, size_t len, nfs_query_shape *out)
 {
-    shape_ctx s = {0, 0};
+    shape_ctx s = {0};
     nfs_tokenize(text, len, 1, shape_token, &s);
     out->n_tokens = s.n;
-    out->open_end = s.n > 0 && s.last_is_lone_han;
+    out->lone_end = s.n > 0 && s.last_is_lone_han;
+    out->lone_after_word = out->lone_end && s.last_after_word;
 }
 
 /* ---- folding as text ---- */
@@ -301,5 +321,8 @@ int nfs_tokenizer_register(sqlite3 *db, nfs_err *err)
     int rc = api->xCreateTokenizer(api, NFS_TOKENIZER_NAME, NULL, &m, NULL);
     if (rc != SQLITE_OK)
         return nfs_err_set(err, "cannot register the search tokenizer: %s", sqlite3_errstr(rc));
+    rc = nfs_rank_register(api);
+    if (rc != SQLITE_OK)
+        return nfs_err_set(err, "cannot register the search ranking: %s", sqlite3_errstr(rc));
     return 0;
 }

@@ -153,10 +153,14 @@ static void test_tokens_words(void)
     CHECK_TOKENS("Hello, World 2020", 1, "hello world 2020");
     CHECK_TOKENS("ＡＢＣ１２３", 1, "abc123");
     CHECK_TOKENS("Straße café", 1, "strasse café");
-    /* a run's last character alone where a word follows at once */
+    /* a run's character alone where it touches a word: after the last
+     * bigram, or colocated with the first (in documents) */
     CHECK_TOKENS("举办第5届大赛", 1, "举办 办第 第 5 届大 大赛");
+    CHECK_TOKENS("举办第5届大赛", 0,
+                 "举办 +举^ 办第 +办^ 第 +第^ 5 届大 +届^ 届^ 大赛 +大^ +赛^");
     CHECK_TOKENS("2020年11月", 1, "2020 年 11 月");
     CHECK_TOKENS("5G网络", 1, "5g 网络");
+    CHECK_TOKENS("5G网络", 0, "5g 网络 +网^ 网^ +络^");
     CHECK_TOKENS("网络5G", 1, "网络 络 5g");
     CHECK_TOKENS("a_b-c.d", 1, "a b c d");
     CHECK_TOKENS("，。！", 1, "");
@@ -165,20 +169,23 @@ static void test_tokens_words(void)
 
 static void test_query_shape(void)
 {
-    nfs_query_shape s;
-    nfs_query_analyse("工会", 6, &s);
-    CHECK_INT(s.n_tokens, 1);
-    CHECK_INT(s.open_end, 0);
-    nfs_query_analyse("工", 3, &s);
-    CHECK_INT(s.n_tokens, 1);
-    CHECK_INT(s.open_end, 1);
-    nfs_query_analyse("第5届", strlen("第5届"), &s);
-    CHECK_INT(s.n_tokens, 3);
-    CHECK_INT(s.open_end, 1);
-    nfs_query_analyse("，，", strlen("，，"), &s);
-    CHECK_INT(s.n_tokens, 0);
-    nfs_query_analyse("abc", 3, &s);
-    CHECK_INT(s.open_end, 0);
+    static const struct {
+        const char *q;
+        size_t n;
+        int lone_end, after_word;
+    } cases[] = {
+        {"工会", 1, 0, 0},    {"工", 1, 1, 0},        {"第5届", 3, 1, 1}, {"2020年", 2, 1, 1},
+        {"5G网", 2, 1, 1},    {"工会 长", 2, 1, 0},    {"工会，长", 2, 1, 0}, {"，，", 0, 0, 0},
+        {"abc", 1, 0, 0},     {"年11", 2, 0, 0},      {"长。", 1, 1, 0},
+    };
+    for (size_t i = 0; i < NFS_ARRAY_LEN(cases); i++) {
+        nfs_query_shape s;
+        nfs_query_analyse(cases[i].q, strlen(cases[i].q), &s);
+        CHECK_MSG(s.n_tokens == cases[i].n && s.lone_end == cases[i].lone_end &&
+                      s.lone_after_word == cases[i].after_word,
+                  "%s: %zu tokens, lone_end %d, after_word %d", cases[i].q, s.n_tokens,
+                  s.lone_end, s.lone_after_word);
+    }
 }
 
 /* ---- offsets ---- */
