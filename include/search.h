@@ -34,13 +34,29 @@ int search_parse(const search_env *env, const char *const *parts, size_t n, sear
                  nfs_err *err);
 void search_query_free(search_query *q);
 
-/* The results of a query, best first: bm25 ranking with title matches
- * weighted up. Positions are 0, 1, 2, ...; reading them in increasing order
- * is cheap and memory stays bounded however many articles match. */
+/* The results of a query, best first. Positions are 0, 1, 2, ...;
+ * reading them in increasing order is cheap and memory stays bounded
+ * however many articles match.
+ *
+ * Order: the best 1,000 matches by relevance (bm25 with the headline
+ * weighted 10 against 1 for the text, without length normalisation; ties
+ * by article id), then all other matches in article id order. A query with
+ * no positive text term (only field filters and/or -terms) lists every
+ * match in article id order. search_execute makes the one pass over the
+ * matches that counts and ranks them; positions are then read from what
+ * it kept (past about a million matches, from the index, a page at a time).
+ *
+ * A search_results keeps no statement open between calls. It must not be
+ * used by two threads at once; a thread other than the one that ran
+ * search_execute must first hand it its own connection with
+ * search_results_use_db (a connection is never shared between threads). */
 typedef struct search_results search_results;
 
 int search_execute(sqlite3 *db, const search_query *q, search_results **out, nfs_err *err);
-/* How many articles match (all of them, not only the ranked ones). */
+/* Make later calls on r use db (the calling thread's connection). */
+void search_results_use_db(search_results *r, sqlite3 *db);
+/* How many articles match (all of them, not only the ranked ones); known
+ * once search_execute has returned, costs nothing. */
 uint64_t search_results_count(search_results *r);
 /* Article id at position pos: 1 found, 0 past the end, -1 error. */
 int search_results_get(search_results *r, uint64_t pos, int64_t *article_id);
