@@ -41,6 +41,11 @@ enum {
     BF_CUT = 1u << 18,       /* (layout) head-like, but shown to be a cut paragraph */
 };
 
+/* Subheadings and short headline lines hold at most this many characters;
+ * a longer line with clauses inside is read as text, not a heading, unless
+ * its place says otherwise. */
+#define SEG_SHORT_HEAD_CHARS 24
+
 /* What a block is in the page layout. */
 typedef enum {
     ROLE_BODY = 0,   /* paragraph of the article whose region it is in */
@@ -119,6 +124,8 @@ void seg_classify_block(const char *s, size_t len, seg_block *b);
 /* A plain paragraph: none of the special kinds of line (bylines, credits,
  * boxes, marks, leads), and not head-like unless shown to be a cut. */
 int seg_plain_text(const seg_block *b);
+/* A line of clauses longer than a subheading. */
+int seg_long_clause(const seg_block *b);
 /* Python's str.isspace() for one code point (blocks are stripped with it). */
 int seg_is_space(uint32_t cp);
 /* The code point ending at s[end) (end > 0); *start receives its offset. */

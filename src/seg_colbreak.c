@@ -230,7 +230,6 @@ static int join_evidence(seg_page *p, int i, int j)
 
 /* ---- head-like lines that are cut paragraphs ---------------------------- */
 
-
 static int head_shaped(const seg_page *p, int k)
 {
     return k >= 0 && k < (int)p->n && (p->b[k].flags & BF_HEADLIKE) &&
@@ -250,11 +249,12 @@ void seg_flag_cut_heads(seg_page *p)
             continue;
         if (c && (c->flags & (BF_LEAD | BF_BYLINE)))
             continue; /* a headline over its byline */
-        if (!(a->flags & BF_CLAUSES) && a->nchars <= 24)
+        if (!(a->flags & BF_CLAUSES) && a->nchars <= SEG_SHORT_HEAD_CHARS)
             continue; /* a short line without clauses: a heading */
         if ((a->flags & BF_CLAUSES) &&
             ((a->flags & BF_OPENER) ||
-             (a->nchars > 24 && !head_shaped(p, (int)i - 1) && !head_shaped(p, (int)i + 1)))) {
+             (a->nchars > SEG_SHORT_HEAD_CHARS && !head_shaped(p, (int)i - 1) &&
+              !head_shaped(p, (int)i + 1)))) {
             a->flags |= BF_CUT;
             continue;
         }
@@ -282,7 +282,7 @@ void seg_flag_cut_heads(seg_page *p)
         if (z > i && c && c->role == ROLE_BODY && seg_plain_text(c) && (c->flags & (BF_NONINITIAL | BF_SHORT_OPEN)))
             for (size_t k = z + 1; k-- > i;) {
                 seg_block *a = &p->b[k];
-                if ((a->flags & BF_CLAUSES) && a->nchars > 24 && !(a->flags & (BF_PREMARK | BF_TERMINAL))) {
+                if (seg_long_clause(a) && !(a->flags & (BF_PREMARK | BF_TERMINAL))) {
                     a->flags |= BF_CUT;
                     break;
                 }

@@ -578,7 +578,7 @@ static int line_headlike(const char *s, size_t len)
         last == 0x300A || last == ';' || last == 0x2026 || last == '.')
         return 0;
     if (last == '!' || last == '?')
-        return nchars <= 24 && exclaims <= 2;
+        return nchars <= SEG_SHORT_HEAD_CHARS && exclaims <= 2;
     if (is_closer(last) && is_sentence_end(before_last))
         return 0;
     return 1;
@@ -619,6 +619,11 @@ int seg_plain_text(const seg_block *b)
     return !(b->flags & (BF_BYLINE | BF_CREDIT | BF_BOXHEAD | BF_BOXINLINE | BF_CONTMARK | BF_LEAD |
                          BF_ENDMARK)) &&
            (!(b->flags & BF_HEADLIKE) || (b->flags & BF_CUT));
+}
+
+int seg_long_clause(const seg_block *b)
+{
+    return (b->flags & BF_CLAUSES) && b->nchars > SEG_SHORT_HEAD_CHARS;
 }
 
 /* ---- the block ---------------------------------------------------------- */

@@ -5,16 +5,20 @@
  * in passes, each linear in the number of blocks:
  *   1. photo items: a caption (and its headline) closed by a "… 摄" credit;
  *   2. 阅读提示 boxes: the header and its summary;
- *   3. head-like lines that are really paragraphs cut mid-sentence;
- *   4. article starts: a headline group followed by a byline or lead
- *      (本报讯…), a strong headline group on its own, a (上接第N版) mark;
- *      each start opens a region that runs to the next start;
+ *   3. head-like lines that are really paragraphs cut mid-sentence
+ *      (seg_colbreak.c);
+ *   4. article starts: a headline group over a byline or lead (本报讯…), a
+ *      marked headline group on its own, a (上接第N版) mark, a one-line
+ *      headline after a finished news item; each start opens a region that
+ *      runs to the next start;
  *   5. orphan runs: text after a photo item, or before the first start;
  *   6. column-break pairing (seg_colbreak.c): each paragraph cut
  *      mid-sentence is linked to the block that continues it;
  *   7. ownership: orphan runs and the fragments printed inside a headline
- *      group follow the paragraph they continue; else the interrupted
- *      article; else the next one;
+ *      group follow the paragraph they continue; else the article the photo
+ *      interrupted; else the next article when its text wraps round to
+ *      above its headline; boxes above a headline go to the article whose
+ *      wording they share;
  * and each article is rendered (seg_render.c).
  */
 #include <stdlib.h>
@@ -106,7 +110,6 @@ static void split_blocks(seg_page *p)
 
 static int has(const seg_block *b, uint32_t f) { return (b->flags & f) != 0; }
 
-
 /* A head-like line not yet given a role. */
 static int free_head(const seg_block *b)
 {
@@ -147,7 +150,7 @@ static int caption_paragraph(const seg_block *b)
  * rather a paragraph cut short by the photo. */
 static int photo_head_line(const seg_block *b)
 {
-    return free_head(b) && (has(b, BF_PREMARK) || !has(b, BF_CLAUSES) || b->nchars <= 24);
+    return free_head(b) && (has(b, BF_PREMARK) || !seg_long_clause(b));
 }
 
 static void find_photos(seg_page *p)
@@ -250,7 +253,7 @@ static int head_run_start(const seg_page *p, int head_last)
     for (int k = head_last - 1; k >= j; k--)
         if (has(&p->b[k], BF_PREMARK)) {
             for (int m = k - 1; m >= j; m--)
-                if (has(&p->b[m], BF_CLAUSES) || p->b[m].nchars > 24)
+                if (has(&p->b[m], BF_CLAUSES) || p->b[m].nchars > SEG_SHORT_HEAD_CHARS)
                     return m + 1;
             break;
         }
@@ -307,7 +310,7 @@ static void start_at_head_run(seg_page *p, int a, int z)
             marked = 1;
     const seg_block *last = &p->b[z];
     int next_is_text = z + 1 < (int)p->n && p->b[z + 1].role == ROLE_BODY && seg_plain_text(&p->b[z + 1]);
-    int long_clause = has(last, BF_CLAUSES) && last->nchars > 24;
+    int long_clause = seg_long_clause(last);
     if (!(marked && next_is_text) && lines < 3 && !(lines == 2 && !long_clause))
         return;
     a = head_run_start(p, z);
@@ -365,7 +368,7 @@ static void start_after_news(seg_page *p)
                         ((prev->role == ROLE_BODY && seg_plain_text(prev)) ||
                          (prev->role == ROLE_ANCHOR && has(prev, BF_LEAD)));
         if (!prev_done || next->role != ROLE_BODY || !seg_plain_text(next) || is_section_word(p, b) ||
-            (has(b, BF_CLAUSES) && b->nchars > 24))
+            seg_long_clause(b))
             continue;
         int u = new_unit(p, (int)i);
         p->units[u].kind = ART_BOX;
@@ -406,7 +409,7 @@ static void settle_free_heads(seg_page *p)
         if (!free_head(b) || !has(b, BF_CLAUSES) || has(b, BF_PREMARK))
             continue;
         const seg_block *next = i + 1 < p->n ? &p->b[i + 1] : NULL;
-        if (b->nchars > 24 || !next || next->role == ROLE_HEAD || next->role == ROLE_ANCHOR ||
+        if (b->nchars > SEG_SHORT_HEAD_CHARS || !next || next->role == ROLE_HEAD || next->role == ROLE_ANCHOR ||
             next->role == ROLE_PHOTO || next->role == ROLE_PHOTO_HEAD)
             b->flags |= BF_CUT;
     }
