@@ -12,7 +12,7 @@
 #include "seg_internal.h"
 
 /* Characters of text used as a title when there is no headline. */
-#define FIRST_WORDS_CHARS 40
+#define FIRST_WORDS_CHARS 60
 /* A headline line this long is a pretitle or subtitle rather than a title. */
 #define LONG_HEAD_CHARS 28
 /* Articles without byline up to this size are boxes (short items). */
@@ -122,6 +122,16 @@ static int is_banner(const head_line *l, size_t n)
 static int starts_with_dash(const head_line *l)
 {
     return l->len >= 6 && !memcmp(l->s, "——", 6);
+}
+
+/* A section banner over photo items (图片新闻): not the photo's headline. */
+static int is_photo_banner(const head_line *l)
+{
+    static const char *const words[] = {"图片新闻", "新闻图片", "图片报道", "图说", "看图", "新闻图说"};
+    for (size_t k = 0; k < NFS_ARRAY_LEN(words); k++)
+        if (l->len == strlen(words[k]) && !memcmp(l->s, words[k], l->len))
+            return 1;
+    return 0;
 }
 
 /* Which line of a headline group is the title. */
@@ -392,7 +402,8 @@ void seg_render_unit(const seg_page *p, const seg_unit *u, unsigned char *done, 
     }
     if (hl.n) {
         sb_putc(&w.text, '\n');
-        set_titles(hl.v, hl.n, out);
+        if (!(u->is_photo && hl.n == 1 && is_photo_banner(&hl.v[0])))
+            set_titles(hl.v, hl.n, out); /* else titled by its caption's first words */
     }
 
     /* byline, the lead, then the boxes */

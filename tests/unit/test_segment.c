@@ -289,6 +289,7 @@ FIXTURE(box_before_headline)
 FIXTURE(news_then_brief)
 FIXTURE(endmark)
 FIXTURE(multiline_head)
+FIXTURE(brief_column)
 
 /* ---- properties --------------------------------------------------------------- */
 
@@ -482,6 +483,7 @@ int main(void)
     RUN(fixture_news_then_brief);
     RUN(fixture_endmark);
     RUN(fixture_multiline_head);
+    RUN(fixture_brief_column);
     RUN(test_empty_input);
     RUN(test_no_blank_lines);
     RUN(test_one_megabyte_line);
