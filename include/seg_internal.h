@@ -38,7 +38,8 @@ enum {
     BF_QUOTE_OPEN = 1u << 15,/* starts with an opening quote mark */
     BF_SHORT_OPEN = 1u << 16,/* its first sentence is a few characters: the end of another */
     BF_ENDMARK = 1u << 17,   /* (下转第N版): the article goes on elsewhere */
-    BF_CUT = 1u << 18,       /* (layout) head-like, but shown to be a cut paragraph */
+    BF_ENUM = 1u << 18,      /* starts with an enumerator: 一、 (二) 3. ④ */
+    BF_CUT = 1u << 19,       /* (layout) head-like, but shown to be a cut paragraph */
 };
 
 /* Subheadings and short headline lines hold at most this many characters;

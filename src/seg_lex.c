@@ -626,6 +626,36 @@ int seg_long_clause(const seg_block *b)
     return (b->flags & BF_CLAUSES) && b->nchars > SEG_SHORT_HEAD_CHARS;
 }
 
+/* An enumerator opens the line: 一、 (二) 3. 4、 ⑤ — list items and numbered
+ * subheadings, never an article's headline. */
+static int starts_with_enumerator(const char *s, size_t len)
+{
+    static const char numerals[] = "一二三四五六七八九十";
+    size_t i = 0;
+    int paren = 0, digits = 0;
+    uint32_t cp;
+    if (i < len && s[i] == '(') {
+        paren = 1;
+        i++;
+    }
+    while (i < len) {
+        size_t k = utf8_decode(s + i, len - i, &cp);
+        int numeral = (cp >= '0' && cp <= '9') || (k == 3 && memmem(numerals, sizeof numerals - 1, s + i, 3));
+        if (!numeral)
+            break;
+        digits++;
+        i += k;
+    }
+    if (!digits) {
+        utf8_decode(s, len, &cp);
+        return cp >= 0x2460 && cp <= 0x2473; /* ① … ⑳ */
+    }
+    if (digits > 3 || i >= len)
+        return 0;
+    utf8_decode(s + i, len - i, &cp);
+    return paren ? cp == ')' : (cp == 0x3001 /* 、 */ || (cp == '.' && (unsigned char)s[0] <= '9'));
+}
+
 /* ---- the block ---------------------------------------------------------- */
 
 void seg_classify_block(const char *s, size_t len, seg_block *b)
@@ -690,6 +720,8 @@ void seg_classify_block(const char *s, size_t len, seg_block *b)
         b->flags |= BF_NONINITIAL;
     if (short_first_sentence(c, cl))
         b->flags |= BF_SHORT_OPEN;
+    if (starts_with_enumerator(c, cl))
+        b->flags |= BF_ENUM;
 
     /* what it is: bylines, credits, boxes and marks open with a Han
      * character, a bullet or a parenthesis */

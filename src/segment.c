@@ -305,9 +305,12 @@ static void start_at_anchor(seg_page *p, int i)
 static void start_at_head_run(seg_page *p, int a, int z)
 {
     int lines = z - a + 1, marked = 0;
-    for (int k = a; k <= z; k++)
+    for (int k = a; k <= z; k++) {
+        if (has(&p->b[k], BF_ENUM))
+            return; /* numbered subheadings or list items */
         if (has(&p->b[k], BF_PREMARK) || (p->b[k].hashes >= 1 && p->b[k].hashes <= 2))
             marked = 1;
+    }
     const seg_block *last = &p->b[z];
     int next_is_text = z + 1 < (int)p->n && p->b[z + 1].role == ROLE_BODY && seg_plain_text(&p->b[z + 1]);
     int long_clause = seg_long_clause(last);
@@ -368,7 +371,7 @@ static void start_after_news(seg_page *p)
                         ((prev->role == ROLE_BODY && seg_plain_text(prev)) ||
                          (prev->role == ROLE_ANCHOR && has(prev, BF_LEAD)));
         if (!prev_done || next->role != ROLE_BODY || !seg_plain_text(next) || is_section_word(p, b) ||
-            seg_long_clause(b))
+            seg_long_clause(b) || has(b, BF_ENUM))
             continue;
         int u = new_unit(p, (int)i);
         p->units[u].kind = ART_BOX;

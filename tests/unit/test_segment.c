@@ -290,6 +290,7 @@ FIXTURE(news_then_brief)
 FIXTURE(endmark)
 FIXTURE(multiline_head)
 FIXTURE(brief_column)
+FIXTURE(enumerated_list)
 
 /* ---- properties --------------------------------------------------------------- */
 
@@ -484,6 +485,7 @@ int main(void)
     RUN(fixture_endmark);
     RUN(fixture_multiline_head);
     RUN(fixture_brief_column);
+    RUN(fixture_enumerated_list);
     RUN(test_empty_input);
     RUN(test_no_blank_lines);
     RUN(test_one_megabyte_line);
