@@ -71,8 +71,17 @@ def on_signal(signum, frame):
 # ---------------------------------------------------------------- helpers
 
 def note_load(what):
-    R["load"].append({"at": what, "t": round(time.time(), 1),
-                      "loadavg": [round(x, 2) for x in os.getloadavg()]})
+    """Load average, and pressure stall (avg10 'some' of cpu and io) where
+    the kernel has PSI: how busy the machine was as each phase began."""
+    rec = {"at": what, "t": round(time.time(), 1),
+           "loadavg": [round(x, 2) for x in os.getloadavg()]}
+    for res in ("cpu", "io"):
+        try:
+            with open("/proc/pressure/" + res) as f:
+                rec["psi_" + res] = float(f.readline().split()[1].split("=")[1])
+        except (OSError, ValueError, IndexError):
+            pass
+    R["load"].append(rec)
 
 
 def drop_caches():
