@@ -142,7 +142,8 @@ int seg_is_han_or_alnum(uint32_t cp);
 int seg_lead_is_dispatch(const char *s, size_t byline_len);
 
 /* seg_colbreak.c */
-/* Mark head-like blocks that are really paragraphs cut mid-sentence. */
+/* Mark head-like blocks that are really paragraphs cut mid-sentence. The
+ * first column-break pass: it also sets the page's evidence budget. */
 void seg_flag_cut_heads(seg_page *p);
 /* Find the continuation of every paragraph cut mid-sentence (b[].next/prev). */
 void seg_pair_breaks(seg_page *p);
