@@ -34,7 +34,6 @@ enum {
     BF_CLAUSES = 1u << 11,   /* has a comma or semicolon inside */
     BF_PREMARK = 1u << 12,   /* ends with —— or : (a pretitle) */
     BF_OPEN_END = 1u << 13,  /* ends with , 、 ( “ : certainly mid-sentence */
-    BF_MULTILINE = 1u << 14, /* holds more than one line */
     BF_QUOTE_OPEN = 1u << 15,/* starts with an opening quote mark */
     BF_SHORT_OPEN = 1u << 16,/* its first sentence is a few characters: the end of another */
     BF_ENDMARK = 1u << 17,   /* (下转第N版): the article goes on elsewhere */
@@ -80,7 +79,7 @@ typedef struct {
     int first;                 /* first block of its own start, in page order */
     int head_first, head_last; /* headline blocks, or -1 */
     int anchor;                /* lead / byline / continuation-mark block, or -1 */
-    int zone_first, zone_last; /* text between headline and anchor/body, or -1 */
+    int zone_first;            /* first text between headline and byline/body, or -1 */
     int last;                  /* photo items: last block */
     int is_photo;
     int late_byline;           /* a byline block found inside the article, or -1 */

@@ -688,8 +688,6 @@ void seg_classify_block(const char *s, size_t len, seg_block *b)
             alnum++;
     }
     b->nchars = nchars;
-    if (multiline)
-        b->flags |= BF_MULTILINE;
     if (clauses)
         b->flags |= BF_CLAUSES;
     if (!cl)

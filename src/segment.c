@@ -130,7 +130,7 @@ static int new_unit(seg_page *p, int first)
     u.first = first;
     u.head_first = u.head_last = -1;
     u.anchor = -1;
-    u.zone_first = u.zone_last = -1;
+    u.zone_first = -1;
     u.last = -1;
     u.late_byline = -1;
     u.running_head = -1;
@@ -294,7 +294,6 @@ static void start_at_anchor(seg_page *p, int i)
                 p->b[k].role = ROLE_ZONE;
                 if (p->units[u].zone_first < 0)
                     p->units[u].zone_first = k;
-                p->units[u].zone_last = k;
             }
 }
 
@@ -324,7 +323,6 @@ static void start_at_head_run(seg_page *p, int a, int z)
         p->b[k].role = ROLE_ZONE;
         if (p->units[u].zone_first < 0)
             p->units[u].zone_first = k;
-        p->units[u].zone_last = k;
     }
 }
 
