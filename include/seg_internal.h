@@ -33,7 +33,7 @@ enum {
     BF_NONINITIAL = 1u << 10,/* starts with what cannot open a paragraph (的, 了, ，) */
     BF_CLAUSES = 1u << 11,   /* has a comma or semicolon inside */
     BF_PREMARK = 1u << 12,   /* ends with —— or : (a pretitle) */
-    BF_OPEN_END = 1u << 13,  /* ends with , 、 ( “ : certainly mid-sentence */
+    BF_OPEN_END = 1u << 13,  /* ends where no sentence can: , 、 ( “ …, or 每/和/的 … after clauses */
     BF_QUOTE_OPEN = 1u << 15,/* starts with an opening quote mark */
     BF_SHORT_OPEN = 1u << 16,/* its first sentence is a few characters: the end of another */
     BF_ENDMARK = 1u << 17,   /* (下转第N版): the article goes on elsewhere */
