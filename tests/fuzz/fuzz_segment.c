@@ -18,8 +18,10 @@ static void count_chars(const char *s, size_t len, unsigned *counts, size_t buck
         uint32_t cp;
         size_t n = utf8_decode(s + i, len - i, &cp);
         i += n ? n : 1;
+        /* white space as ICU and Python see it, U+001C..U+001F included */
         if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '#' || cp == 0x3000 ||
-            cp == '\v' || cp == '\f' || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+            cp == '\v' || cp == '\f' || (cp >= 0x1C && cp <= 0x1F) || cp == 0x85 ||
+            cp == 0xA0 || cp == 0x1680 ||
             (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
             cp == 0x205F || cp == 0xFEFF || cp == 0x200B)
             continue;
