@@ -16,7 +16,10 @@
 
 #define MAX_QUERY_BYTES 4096 /* all parts together, as given */
 #define MAX_TERMS 64         /* terms and filters */
-#define MAX_DEPTH 32         /* nesting of parentheses and '-' */
+#define MAX_PARSE_DEPTH 64   /* recursion while parsing (before -- and (x) fold) */
+#define MAX_DEPTH 8          /* nesting of the query tree (parentheses, OR, '-'):
+                                each level nests SQL subqueries, and SQLite's
+                                parser stack holds about a dozen */
 
 /* ---- nodes ---- */
 
@@ -298,48 +301,45 @@ static size_t read_num(const char *s, size_t n, size_t max, int *v)
  * Writes the canonical form to out (at least 11 bytes). */
 static int parse_date_point(const char *s, size_t n, char *out)
 {
-    int y, m = 0, d = 0;
+    int y, parts[2] = {0, 0}, np = 0;
     size_t i = read_num(s, n, 4, &y);
     if (i != 4 || y < 1000)
         return -1;
-    int parts = 1;
-    while (i < n && parts < 3) {
-        size_t sep;
+    while (i < n) {
+        if (np == 2) { /* only a closing 日 may follow the day */
+            if (n - i == 3 && !memcmp(s + i, "日", 3))
+                break;
+            return -1;
+        }
+        size_t sep = 0;
         if (s[i] == '-' || s[i] == '/' || s[i] == '.')
             sep = 1;
         else if (n - i >= 3 && (!memcmp(s + i, "年", 3) || !memcmp(s + i, "月", 3)))
             sep = 3;
-        else
+        if (!sep)
             return -1;
         i += sep;
-        if (i == n && sep == 3) /* 2020年, 2020年11月 */
-            break;
+        if (i == n) {
+            if (sep == 3) /* 2020年, 2020年11月 */
+                break;
+            return -1;
+        }
         int v;
         size_t k = read_num(s + i, n - i, 2, &v);
         if (k == 0)
             return -1;
         i += k;
-        if (parts == 1)
-            m = v;
-        else
-            d = v;
-        parts++;
+        parts[np++] = v;
     }
-    if (i < n && n - i == 3 && (!memcmp(s + i, "日", 3) || !memcmp(s + i, "月", 3) ||
-                                !memcmp(s + i, "年", 3)))
-        i += 3;
-    if (i != n)
+    int m = parts[0], d = parts[1];
+    if (np >= 1 && (m < 1 || m > 12))
         return -1;
-    if (m && (m < 1 || m > 12))
-        return -1;
-    if (d && (d < 1 || d > days_in_month(y, m)))
-        return -1;
-    if (parts >= 2 && m == 0)
+    if (np >= 2 && (d < 1 || d > days_in_month(y, m)))
         return -1;
     unsigned uy = (unsigned)y % 10000, um = (unsigned)m % 100, ud = (unsigned)d % 100;
-    if (ud)
+    if (np == 2)
         snprintf(out, 11, "%04u-%02u-%02u", uy, um, ud);
-    else if (um)
+    else if (np == 1)
         snprintf(out, 11, "%04u-%02u", uy, um);
     else
         snprintf(out, 11, "%04u", uy);
@@ -530,8 +530,8 @@ static qnode *parse_primary(parser *p)
             return fail(p, "%s", "a '(' is never closed: add the missing ')'");
         if (cur(p)->kind == T_RPAREN)
             return fail(p, "%s", "empty parentheses ()");
-        if (++p->depth > MAX_DEPTH)
-            return fail(p, "%s", "parentheses nested too deeply");
+        if (++p->depth > MAX_PARSE_DEPTH)
+            return fail(p, "%s", "the query is nested too deeply");
         qnode *n = parse_or(p);
         p->depth--;
         if (!n)
@@ -563,8 +563,8 @@ static qnode *parse_unary(parser *p)
         if (!cur(p) || cur(p)->kind == T_OR || cur(p)->kind == T_AND ||
             cur(p)->kind == T_RPAREN)
             return fail(p, "%s", "NOT / '-' must be followed by what to exclude: -word");
-        if (++p->depth > MAX_DEPTH)
-            return fail(p, "%s", "too many nested '-'");
+        if (++p->depth > MAX_PARSE_DEPTH)
+            return fail(p, "%s", "the query is nested too deeply");
         qnode *kid = parse_unary(p);
         p->depth--;
         if (!kid)
@@ -967,6 +967,18 @@ void qparams_free(qparams *p)
 
 /* ---- entry point ---- */
 
+/* Levels of AND/OR/NOT nodes above a leaf (a lone term: 0). */
+static int tree_depth(const qnode *n)
+{
+    int d = 0;
+    for (size_t i = 0; i < n->n_kids; i++) {
+        int k = tree_depth(n->kids[i]);
+        if (k > d)
+            d = k;
+    }
+    return n->n_kids ? d + 1 : 0;
+}
+
 /* Check that a part can be read: valid UTF-8, no control characters. */
 static int check_part(const char *s, size_t len, nfs_err *err)
 {
@@ -1038,6 +1050,9 @@ int search_parse(const search_env *env, const char *const *parts, size_t n, sear
     tokens_free(&p.toks);
     if (rc == 0 && root->n_kids == 0)
         rc = nfs_err_set(err, "empty query: write the words to search for");
+    if (rc == 0 && tree_depth(root) > MAX_DEPTH)
+        rc = nfs_err_set(err, "the query is nested too deeply (at most %d levels of "
+                              "parentheses, OR and -)", MAX_DEPTH);
     if (rc != 0) {
         node_free(root);
         sb_free(&text);

@@ -708,6 +708,11 @@ static void test_date(void)
     CHECK_SET("-date:2020", w);
     free(w);
     CHECK_ERROR("date:2020-13", "date:");
+    CHECK_ERROR("date:2020-00-05", "date:");
+    CHECK_ERROR("date:2020-11-00", "date:");
+    CHECK_ERROR("date:2020-", "date:");
+    CHECK_ERROR("date:2020-11-23-1", "date:");
+    CHECK_ERROR("date:999", "date:");
     CHECK_ERROR("date:2021-02-29", "date:");
     CHECK_ERROR("date:20201", "date:");
     CHECK_ERROR("date:abc", "date:");
@@ -800,6 +805,39 @@ static void test_malformed(void)
     search_query *q;
     nfs_err err;
     CHECK(search_parse(&env, NULL, 0, &q, &err) != 0);
+}
+
+/* Every query nested as deeply as the parser accepts runs: the SQL and
+ * FTS5 it becomes fit their parsers' stacks. */
+static void test_deep_nesting(void)
+{
+    static const char *patterns[][2] = {
+        {"-(region:220100 OR ", ")"}, {"(date:2020 OR -", ")"}, {"-(工会 -", ")"},
+        {"(长春 OR (劳模 ", "))"},     {"-(topic:劳模工匠 ", ")"}, {"(-工会 OR title:", ")"},
+    };
+    for (size_t i = 0; i < NFS_ARRAY_LEN(patterns); i++) {
+        int accepted = 0;
+        for (int depth = 1; depth < 40; depth++) {
+            strbuf q = {0};
+            for (int k = 0; k < depth; k++)
+                sb_puts(&q, patterns[i][0]);
+            sb_puts(&q, "职工");
+            for (int k = 0; k < depth; k++)
+                sb_puts(&q, patterns[i][1]);
+            listing l = run(q.s);
+            if (!l.ok) {
+                CHECK_MSG(strstr(l.err, "deep") || strstr(l.err, "too many"), "%s: %s", q.s,
+                          l.err);
+                listing_free(&l);
+                sb_free(&q);
+                break;
+            }
+            accepted = depth;
+            listing_free(&l);
+            sb_free(&q);
+        }
+        CHECK_MSG(accepted >= 3, "pattern %zu: depth %d", i, accepted);
+    }
 }
 
 /* Strings that look like FTS5 or SQL syntax are plain text. */
@@ -1121,6 +1159,7 @@ int main(void)
     RUN(test_date);
     RUN(test_mixed_filters);
     RUN(test_malformed);
+    RUN(test_deep_nesting);
     RUN(test_no_injection);
     RUN(test_random_queries);
     RUN(test_headline_first);
