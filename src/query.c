@@ -146,7 +146,11 @@ static uint32_t peek(const char *s, size_t len, size_t i, size_t *k)
     return cp;
 }
 
-/* Split one NFKC-normalised part into tokens. */
+#define LETTERS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+/* Split one NFKC-normalised part into tokens. A bare word "name:value"
+ * with a known field name is a field filter; with another name of ASCII
+ * letters, an error (a mistyped field); otherwise (10:30, 记者:…) text. */
 static int lex(const char *s, size_t len, token_list *out, nfs_err *err)
 {
     size_t i = 0, k;
@@ -215,6 +219,11 @@ static int lex(const char *s, size_t len, token_list *out, nfs_err *err)
                     tokens_push(out, T_WORD, nfs_xstrndup(colon + 1, vlen));
                 continue;
             }
+            if (colon && colon > w && (size_t)(colon - w) == strspn(w, LETTERS))
+                return nfs_err_set(err, "unknown field '%.*s:'; the fields are title:, region:, "
+                                        "topic: and date: (to search for the text itself, "
+                                        "quote it: \"%.*s\")",
+                                   (int)(colon - w), w, (int)n, w);
             tokens_push(out, T_WORD, nfs_xstrndup(w, n));
         }
     }

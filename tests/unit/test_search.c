@@ -775,7 +775,10 @@ static void test_malformed(void)
     CHECK_ERROR("工会\t长春", "control");
     CHECK_ERROR("\xff\xfe", "UTF-8");
     CHECK_ERROR("工\xe4", "UTF-8");
-    CHECK_ERROR("unknown:x title:", "title:");
+    CHECK_ERROR("unknown:x title:", "unknown field 'unknown:'");
+    CHECK_ERROR("author:张三", "unknown field");
+    CHECK_ORACLE("\"author:张三\"", "author:张三", 0);
+    CHECK_ORACLE("10:30", "10:30", 0);
     /* too long, too many, too deep */
     strbuf big = {0};
     for (int i = 0; i < 10000; i++)
@@ -845,7 +848,7 @@ static void test_no_injection(void)
 {
     static const char *queries[] = {
         "'; DROP TABLE articles; --", "\" OR 1=1 --", "NEAR(工会 长春)", "工会 NEAR 长春",
-        "{headline}:工会", "headline:工会", "text:工会", "工会*", "^工会", "工会+长春", "a:b:c",
+        "{headline}:工会", "\"headline:工会\"", "text:工会", "工会*", "^工会", "工会+长春", "a:b:c",
         "\"工会\" \"长春\"\"", "rowid:1", "工会' OR '1'='1", "x\\y", "%工会%", "_工_",
         "工会 AND NOT 长春", "col:(a OR b)", "\"\"\"\"", "\"工会", "“工会", "工会”",
     };
@@ -855,7 +858,8 @@ static void test_no_injection(void)
         CHECK_MSG(l.ok || (l.err[0] && !strstr(l.err, "execute")), "%s: %s", queries[i], l.err);
         listing_free(&l);
     }
-    CHECK_ORACLE("headline:工会", "headline:工会", 0);
+    CHECK_ORACLE("\"headline:工会\"", "headline:工会", 0);
+    CHECK_ERROR("headline:工会", "unknown field");
     CHECK_ORACLE("工会*", "工会", 0);
     CHECK_ORACLE("工会+长春", "工会+长春", 0);
     listing all = run("工");
