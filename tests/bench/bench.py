@@ -189,13 +189,23 @@ def is_mounted():
 
 
 def umount():
-    for _ in range(20):
+    """fusermount3 -u, retried for 5 s while busy, then lazily (-z); the
+    retries and messages go to R["umount_trouble"]."""
+    msgs = []
+    for i in range(20):
         if not is_mounted():
-            return
-        if subprocess.run(["fusermount3", "-u", MNT], stderr=subprocess.DEVNULL).returncode == 0:
-            return
+            break
+        p = subprocess.run(["fusermount3", "-u", MNT], stderr=subprocess.PIPE)
+        if p.returncode == 0:
+            break
+        msgs.append(p.stderr.decode("utf-8", "replace").strip())
         time.sleep(0.25)                           # busy: a child still in it
-    subprocess.run(["fusermount3", "-u", "-z", MNT], stderr=subprocess.DEVNULL)
+    else:
+        p = subprocess.run(["fusermount3", "-u", "-z", MNT], stderr=subprocess.PIPE)
+        msgs.append("lazy unmount: exit %d %s" % (p.returncode, p.stderr.decode("utf-8", "replace").strip()))
+    if msgs:
+        R.setdefault("umount_trouble", []).append({"t": round(time.time(), 1), "tries": len(msgs),
+                                                   "messages": sorted(set(msgs))[:5]})
 
 
 def wait_gone(pid, secs=10.0):
