@@ -59,6 +59,8 @@ typedef int (*tree_fill_fn)(void *ctx, const char *name, const tree_attr *attr, 
 int tree_opendir(tree_conn *c, nfs_ino ino, tree_dir **out);
 int tree_readdir(tree_conn *c, tree_dir *d, uint64_t offset, tree_fill_fn fill, void *ctx);
 void tree_releasedir(tree_dir *d);
+/* The same without a handle (when the kernel does not open directories). */
+int tree_readdir_ino(tree_conn *c, nfs_ino ino, uint64_t offset, tree_fill_fn fill, void *ctx);
 
 /* File contents: an open handle holds the whole content (articles are a
  * few KB). */
@@ -67,6 +69,9 @@ int tree_open_file(tree_conn *c, nfs_ino ino, tree_file **out);
 /* Copy up to size bytes at off into buf; returns bytes copied (>= 0). */
 ssize_t tree_read(tree_file *f, char *buf, size_t size, uint64_t off);
 void tree_release_file(tree_file *f);
+/* Read without a handle (when the kernel does not open files): the same
+ * bytes as tree_open_file + tree_read; returns bytes copied or -errno. */
+ssize_t tree_pread(tree_conn *c, nfs_ino ino, char *buf, size_t size, uint64_t off);
 
 /* Extended attributes: value copied into buf when size > 0; returns the
  * length (needed length when size == 0), -ERANGE, -ENODATA. */
@@ -88,6 +93,10 @@ int tree_refresh(tree_conn *c);
 
 /* The index generation the tree last saw. */
 int64_t tree_generation(tree *t);
+
+/* Call fn for every search directory and search info file inode alive
+ * (their contents follow the index: drop their caches on a change). */
+void tree_search_inodes(tree *t, void (*fn)(void *ctx, nfs_ino ino), void *ctx);
 
 /* Replay the index's change log for generations (after, upto]: fn(ctx,
  * dir, name) for every directory entry that appeared or went away, so that

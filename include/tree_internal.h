@@ -31,6 +31,9 @@ enum {
 #define INO_TOPICS 5
 #define INO_SEARCH 6
 
+/* Ids per Q_ARTICLES_VIEW_BATCH query. */
+#define VIEW_BATCH 64
+
 /* Directory offsets of keyed rows: KEY_BASE + key (an id, a seq, a position). */
 #define KEY_BASE (UINT64_C(1) << 40)
 
@@ -67,6 +70,7 @@ enum {
     Q_SAVED_COUNT,
     Q_SAVED_HAS,
     Q_XATTR,
+    Q_ARTICLES_VIEW_BATCH,
     Q_COUNT
 };
 
@@ -81,6 +85,14 @@ typedef struct search_node {
     char *error;         /* why it is malformed */
     uint64_t nlookup;    /* references the kernel holds */
     struct search_node *by_serial_next, *by_name_next;
+    /* what listing the node costs, kept for the generation it was made in;
+     * list_lock serialises its use (one listing of a node at a time) */
+    pthread_mutex_t list_lock;
+    search_results *results;
+    int64_t results_gen;
+    char *info; /* text of .results.txt or QUERY-ERROR.txt */
+    size_t info_len;
+    int64_t info_gen;
 } search_node;
 
 typedef struct {
@@ -123,9 +135,10 @@ int tree_article_by_vname(tree_conn *c, const char *vname, tree_attr *a, uint32_
 int tree_search_lookup(tree_conn *c, nfs_ino parent, const char *name, tree_attr *a);
 int tree_search_getattr(tree_conn *c, nfs_ino ino, tree_attr *a);
 int tree_search_info_getattr(tree_conn *c, nfs_ino ino, tree_attr *a);
-int tree_search_info_text(tree_conn *c, nfs_ino ino, strbuf *out);
-int tree_search_readdir(tree_conn *c, nfs_ino ino, search_results **results, int *failed,
-                        uint64_t off, tree_fill_fn fill, void *ctx);
+
+int tree_search_readdir(tree_conn *c, nfs_ino ino, uint64_t off, tree_fill_fn fill, void *ctx);
+/* Copy the info file's text (cached per generation) into a new buffer. */
+int tree_search_info_copy(tree_conn *c, nfs_ino ino, char **text, size_t *len);
 int tree_search_readdir_saved(tree_conn *c, uint64_t off, tree_fill_fn fill, void *ctx);
 
 #endif

@@ -45,6 +45,7 @@ typedef struct {
     pthread_t watcher;
     int watcher_running;
     volatile sig_atomic_t stopping;
+    int no_open, no_opendir; /* the kernel can do without OPEN / OPENDIR */
     pthread_mutex_t stop_lock;
     pthread_cond_t stop_cond;
 } fs_state;
@@ -111,6 +112,13 @@ static void to_entry(const fs_state *fs, const tree_attr *a, struct fuse_entry_p
 
 static void op_init(void *userdata, struct fuse_conn_info *conn)
 {
+    fs_state *fs = userdata;
+    /* Without OPEN/OPENDIR round trips the kernel keeps file pages and
+     * directory listings cached by default (KEEP_CACHE, CACHE_DIR): exactly
+     * right for immutable article inodes and listings invalidated on
+     * re-index. Reads and listings then come without a handle. */
+    fs->no_open = (conn->capable & FUSE_CAP_NO_OPEN_SUPPORT) != 0;
+    fs->no_opendir = (conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT) != 0;
     if (conn->capable & FUSE_CAP_READDIRPLUS) {
         conn->want |= FUSE_CAP_READDIRPLUS;
         conn->want &= ~(unsigned)FUSE_CAP_READDIRPLUS_AUTO; /* ls, find, GUIs all get attributes */
@@ -118,6 +126,9 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
     if (conn->capable & FUSE_CAP_PARALLEL_DIROPS)
         conn->want |= FUSE_CAP_PARALLEL_DIROPS;
     conn->want &= ~(unsigned)FUSE_CAP_AUTO_INVAL_DATA; /* contents never change under an inode */
+    /* O_TRUNC must reach setattr (EROFS): with atomic truncation it would be
+     * left to an OPEN the kernel no longer sends */
+    conn->want &= ~(unsigned)FUSE_CAP_ATOMIC_O_TRUNC;
     conn->max_readahead = 128 * 1024;
 }
 
@@ -183,6 +194,10 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 
 static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+    if (state_of(req)->no_opendir) {
+        fuse_reply_err(req, ENOSYS); /* from now on the kernel opens directories itself */
+        return;
+    }
     WITH_CONN(req, c);
     tree_dir *d;
     int rc = tree_opendir(c, ino, &d);
@@ -240,7 +255,8 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
     WITH_CONN(req, c);
     tree_dir *d = (tree_dir *)(uintptr_t)fi->fh;
     dir_fill f = {req, state_of(req), nfs_xmalloc(size), size, 0, plus};
-    int rc = tree_readdir(c, d, (uint64_t)off, fill_entry, &f);
+    int rc = d ? tree_readdir(c, d, (uint64_t)off, fill_entry, &f)
+               : tree_readdir_ino(c, ino, (uint64_t)off, fill_entry, &f);
     if (rc != 0 && f.used == 0)
         fuse_reply_err(req, -rc);
     else
@@ -274,6 +290,12 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         fuse_reply_err(req, EROFS);
         return;
     }
+    if (state_of(req)->no_open) {
+        /* the kernel opens files itself from now on; a write still fails,
+         * with EROFS from write or setattr instead of from open */
+        fuse_reply_err(req, ENOSYS);
+        return;
+    }
     WITH_CONN(req, c);
     tree_file *f;
     int rc = tree_open_file(c, ino, &f);
@@ -295,7 +317,13 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 {
     tree_file *f = (tree_file *)(uintptr_t)fi->fh;
     char *buf = nfs_xmalloc(size ? size : 1);
-    ssize_t n = tree_read(f, buf, size, (uint64_t)off);
+    ssize_t n;
+    if (f) {
+        n = tree_read(f, buf, size, (uint64_t)off);
+    } else {
+        tree_conn *c = conn_of(state_of(req));
+        n = c ? tree_pread(c, ino, buf, size, (uint64_t)off) : -EIO;
+    }
     if (n < 0)
         fuse_reply_err(req, (int)-n);
     else
@@ -437,11 +465,6 @@ static void op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset,
     fuse_reply_err(req, EROFS);
 }
 
-static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
-{
-    fuse_reply_err(req, 0);
-}
-
 static void op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync, struct fuse_file_info *fi)
 {
     fuse_reply_err(req, 0);
@@ -474,7 +497,8 @@ static const struct fuse_lowlevel_ops ops = {
     .open = op_open,
     .read = op_read,
     .write = op_write,
-    .flush = op_flush,
+    /* no .flush: the first FLUSH answered ENOSYS, the kernel sends no more
+     * (nothing to flush on a read-only filesystem) */
     .release = op_release,
     .fsync = op_fsync,
     .opendir = op_opendir,
@@ -511,6 +535,12 @@ static void inval_change(void *ctx, nfs_ino dir, const char *name)
     NFS_VEC_PUSH(b->dirs, b->n, b->cap, dir);
 }
 
+static void inval_inode_cb(void *ctx, nfs_ino ino)
+{
+    fs_state *fs = ctx;
+    fuse_lowlevel_notify_inval_inode(fs->se, ino, 0, 0);
+}
+
 static int cmp_ino(const void *a, const void *b)
 {
     nfs_ino x = *(const nfs_ino *)a, y = *(const nfs_ino *)b;
@@ -527,6 +557,7 @@ static void invalidate_changes(fs_state *fs, tree_conn *c, int64_t after, int64_
     for (size_t i = 0; i < b.n; i++)
         if (i == 0 || b.dirs[i] != b.dirs[i - 1])
             fuse_lowlevel_notify_inval_inode(fs->se, b.dirs[i], 0, 0);
+    tree_search_inodes(fs->t, inval_inode_cb, fs); /* listings and results files follow the index */
     if (broad)
         nfs_log("index changed (generation %lld -> %lld); dropped all cached listings",
                 (long long)after, (long long)upto);

@@ -174,14 +174,22 @@ int tree_conn_open(tree *t, tree_conn **out, nfs_err *err)
         free(c);
         return -1;
     }
+    strbuf batch = {0};
+    sb_puts(&batch, "SELECT id, vname, size, mtime, ntopics FROM articles WHERE id IN (");
+    for (int i = 0; i < VIEW_BATCH; i++)
+        sb_printf(&batch, "%s?%d", i ? "," : "", i + 1);
+    sb_puts(&batch, ")");
     for (int i = 0; i < Q_COUNT; i++) {
-        if (sqlite3_prepare_v3(c->db, conn_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &c->st[i],
-                               NULL) != SQLITE_OK) {
+        const char *sql = i == Q_ARTICLES_VIEW_BATCH ? batch.s : conn_sql[i];
+        if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->st[i], NULL) !=
+            SQLITE_OK) {
+            sb_free(&batch);
             nfs_err_set(err, "%s: preparing queries: %s", t->db_path, sqlite3_errmsg(c->db));
             tree_conn_close(c);
             return -1;
         }
     }
+    sb_free(&batch);
     *out = c;
     return 0;
 }
@@ -596,9 +604,7 @@ int tree_resolve(tree_conn *c, const char *path, tree_attr *out)
 /* ---- listings ---- */
 
 struct tree_dir {
-    nfs_ino ino;
-    search_results *results; /* search directories: executed on first readdir */
-    int search_failed;
+    nfs_ino ino; /* search results live in the search node, not here */
 };
 
 int tree_opendir(tree_conn *c, nfs_ino ino, tree_dir **out)
@@ -618,9 +624,6 @@ int tree_opendir(tree_conn *c, nfs_ino ino, tree_dir **out)
 
 void tree_releasedir(tree_dir *d)
 {
-    if (!d)
-        return;
-    search_results_free(d->results);
     free(d);
 }
 
@@ -831,9 +834,15 @@ int tree_readdir(tree_conn *c, tree_dir *d, uint64_t off, tree_fill_fn fill, voi
         return rc < 0 ? rc : 0;
     }
     case TAG_SEARCH:
-        return tree_search_readdir(c, d->ino, &d->results, &d->search_failed, off, fill, ctx);
+        return tree_search_readdir(c, d->ino, off, fill, ctx);
     }
     return -ENOTDIR;
+}
+
+int tree_readdir_ino(tree_conn *c, nfs_ino ino, uint64_t off, tree_fill_fn fill, void *ctx)
+{
+    tree_dir d = {ino};
+    return tree_readdir(c, &d, off, fill, ctx);
 }
 
 /* ---- file contents ---- */
@@ -870,15 +879,14 @@ int tree_open_file(tree_conn *c, nfs_ino ino, tree_file **out)
         break;
     }
     case TAG_SEARCH_INFO: {
-        strbuf sb = {0};
-        int rc = tree_search_info_text(c, ino, &sb);
-        if (rc != 0) {
-            sb_free(&sb);
+        char *text;
+        size_t len;
+        int rc = tree_search_info_copy(c, ino, &text, &len);
+        if (rc != 0)
             return rc;
-        }
         f = nfs_xcalloc(1, sizeof *f);
-        f->len = sb.len;
-        f->data = sb_steal(&sb);
+        f->len = len;
+        f->data = text;
         break;
     }
     default:
@@ -888,15 +896,54 @@ int tree_open_file(tree_conn *c, nfs_ino ino, tree_file **out)
     return 0;
 }
 
-ssize_t tree_read(tree_file *f, char *buf, size_t size, uint64_t off)
+/* Copy what lies at off of data[0..len) into buf. */
+static ssize_t copy_range(const char *data, size_t len, char *buf, size_t size, uint64_t off)
 {
-    if (off >= f->len)
+    if (off >= len)
         return 0;
-    size_t n = f->len - (size_t)off;
+    size_t n = len - (size_t)off;
     if (n > size)
         n = size;
-    memcpy(buf, f->data + off, n);
+    memcpy(buf, data + off, n);
     return (ssize_t)n;
+}
+
+ssize_t tree_read(tree_file *f, char *buf, size_t size, uint64_t off)
+{
+    return copy_range(f->data, f->len, buf, size, off);
+}
+
+ssize_t tree_pread(tree_conn *c, nfs_ino ino, char *buf, size_t size, uint64_t off)
+{
+    switch (tree_ino_tag(ino)) {
+    case TAG_FIXED:
+        if (ino != INO_README)
+            return -EISDIR;
+        return copy_range((const char *)nfs_data_readme_txt, nfs_data_readme_txt_len, buf, size,
+                          off);
+    case TAG_ARTICLE: {
+        sqlite3_stmt *st = tree_stmt(c, Q_ARTICLE_TEXT);
+        sqlite3_bind_int64(st, 1, (int64_t)tree_ino_id(ino));
+        int rc = sqlite3_step(st);
+        ssize_t n = rc == SQLITE_DONE ? -ENOENT : -EIO;
+        if (rc == SQLITE_ROW)
+            n = copy_range((const char *)sqlite3_column_blob(st, 0),
+                           (size_t)sqlite3_column_bytes(st, 0), buf, size, off);
+        sqlite3_reset(st);
+        return n;
+    }
+    case TAG_SEARCH_INFO: {
+        char *text;
+        size_t len;
+        int rc = tree_search_info_copy(c, ino, &text, &len);
+        if (rc != 0)
+            return rc;
+        ssize_t n = copy_range(text, len, buf, size, off);
+        free(text);
+        return n;
+    }
+    }
+    return -EISDIR;
 }
 
 void tree_release_file(tree_file *f)

@@ -53,6 +53,9 @@ void search_nodes_init(search_nodes *s)
 
 static void node_free(search_node *n)
 {
+    search_results_free(n->results);
+    free(n->info);
+    pthread_mutex_destroy(&n->list_lock);
     free(n->name);
     for (size_t i = 0; i < n->n_parts; i++)
         free(n->parts[i]);
@@ -150,6 +153,7 @@ static search_node *node_get(tree *t, uint64_t parent, const char *name)
     if (parent && !p)
         return NULL;
     n = nfs_xcalloc(1, sizeof *n);
+    pthread_mutex_init(&n->list_lock, NULL);
     n->serial = s->next_serial++;
     n->parent = parent;
     n->name = nfs_xstrdup(name);
@@ -219,27 +223,14 @@ int tree_search_getattr(tree_conn *c, nfs_ino ino, tree_attr *a)
     return 0;
 }
 
-/* Text of the info file of a search node: the error of a malformed query,
- * or the best results in context. */
-int tree_search_info_text(tree_conn *c, nfs_ino ino, strbuf *out)
+/* Build the text of the info file of node n: the error of a malformed
+ * query, or the best results in context. */
+static void build_info(tree_conn *c, search_node *n, strbuf *out)
 {
-    tree *t = c->t;
-    pthread_mutex_lock(&t->lock);
-    search_node *n = find_serial(&t->searches, tree_ino_id(ino));
-    if (!n) {
-        pthread_mutex_unlock(&t->lock);
-        return -ENOENT;
-    }
-    /* the node lives while the kernel holds the directory, which it does
-     * while this file is looked up or open */
-    search_query *q = n->query;
     strbuf query = {0};
     for (size_t i = 0; i < n->n_parts; i++)
         sb_printf(&query, "%s%s", i ? " / " : "", n->parts[i]);
-    char *error = n->error ? nfs_xstrdup(n->error) : NULL;
-    pthread_mutex_unlock(&t->lock);
-
-    if (error) {
+    if (n->error) {
         sb_printf(out,
                   "newsfs: this search directory is not a valid query.\n\n"
                   "query:  %s\nreason: %s\n\n"
@@ -247,33 +238,80 @@ int tree_search_info_text(tree_conn *c, nfs_ino ino, strbuf *out)
                   "-word excludes; \"exact phrase\"; title:word, region:place, topic:name,\n"
                   "date:2020, date:2020-11, date:2020-01..2020-06.  See README.txt at the\n"
                   "top of the mount.\n",
-                  query.s, error);
+                  query.s, n->error);
     } else {
         nfs_err err;
         sb_printf(out, "query: %s\nbest matches, the match in [ ] (rank, file, context):\n\n",
                   query.s);
-        if (search_snippets(c->db, q, RESULTS_FILE_LIMIT, out, &err) != 0)
+        if (search_snippets(c->db, n->query, RESULTS_FILE_LIMIT, out, &err) != 0)
             sb_printf(out, "(could not show results: %s)\n", err.msg);
     }
     sb_free(&query);
-    free(error);
+}
+
+/* The node of a search directory or info inode; NULL when forgotten. The
+ * node lives while the kernel holds the inode, which it does while it
+ * looks it up, lists it or reads it. */
+static search_node *node_of(tree *t, nfs_ino ino)
+{
+    pthread_mutex_lock(&t->lock);
+    search_node *n = find_serial(&t->searches, tree_ino_id(ino));
+    pthread_mutex_unlock(&t->lock);
+    return n;
+}
+
+int tree_search_info_copy(tree_conn *c, nfs_ino ino, char **text, size_t *len)
+{
+    search_node *n = node_of(c->t, ino);
+    if (!n)
+        return -ENOENT;
+    pthread_mutex_lock(&n->list_lock);
+    int64_t gen = tree_generation(c->t);
+    if (!n->info || n->info_gen != gen) {
+        strbuf sb = {0};
+        build_info(c, n, &sb);
+        free(n->info);
+        n->info_len = sb.len;
+        n->info = sb_steal(&sb);
+        n->info_gen = gen;
+    }
+    *text = nfs_xstrndup(n->info, n->info_len);
+    *len = n->info_len;
+    pthread_mutex_unlock(&n->list_lock);
     return 0;
 }
 
 int tree_search_info_getattr(tree_conn *c, nfs_ino ino, tree_attr *a)
 {
-    strbuf sb = {0};
-    int rc = tree_search_info_text(c, ino, &sb);
+    char *text;
+    size_t len;
+    int rc = tree_search_info_copy(c, ino, &text, &len);
     if (rc == 0) {
+        free(text);
         memset(a, 0, sizeof *a);
         a->ino = ino;
         a->mode = S_IFREG | 0444;
         a->nlink = 1;
-        a->size = sb.len;
+        a->size = len;
         a->mtime = tree_index_time(c);
     }
-    sb_free(&sb);
     return rc;
+}
+
+void tree_search_inodes(tree *t, void (*fn)(void *ctx, nfs_ino ino), void *ctx)
+{
+    nfs_ino *inos = NULL;
+    size_t n = 0, cap = 0;
+    pthread_mutex_lock(&t->lock);
+    for (size_t b = 0; b < t->searches.n_buckets; b++)
+        for (search_node *s = t->searches.by_serial[b]; s; s = s->by_serial_next) {
+            NFS_VEC_PUSH(inos, n, cap, tree_ino_make(TAG_SEARCH, s->serial));
+            NFS_VEC_PUSH(inos, n, cap, tree_ino_make(TAG_SEARCH_INFO, s->serial));
+        }
+    pthread_mutex_unlock(&t->lock);
+    for (size_t i = 0; i < n; i++) /* outside the lock: fn may call into the kernel */
+        fn(ctx, inos[i]);
+    free(inos);
 }
 
 /* ---- lookup ---- */
@@ -348,20 +386,99 @@ static int rank_width(uint64_t count)
     return w < 4 ? 4 : w;
 }
 
-int tree_search_readdir(tree_conn *c, nfs_ino ino, search_results **results, int *failed,
-                        uint64_t off, tree_fill_fn fill, void *ctx)
+/* One row of Q_ARTICLES_VIEW_BATCH. */
+typedef struct {
+    int64_t id;
+    char *vname;
+    int64_t size, mtime;
+    int ntopics;
+} view_row;
+
+/* Attributes and view names of ids[0..n) (n <= VIEW_BATCH) into rows, in
+ * the order of ids; rows of articles gone since the search ran get id 0. */
+static int fetch_views(tree_conn *c, const int64_t *ids, size_t n, view_row *rows)
+{
+    sqlite3_stmt *st = tree_stmt(c, Q_ARTICLES_VIEW_BATCH);
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_int64(st, (int)i + 1, ids[i]);
+        rows[i] = (view_row){0};
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        for (size_t i = 0; i < n; i++)
+            if (ids[i] == id && rows[i].id == 0) {
+                rows[i] = (view_row){id, nfs_xstrdup((const char *)sqlite3_column_text(st, 1)),
+                                     sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+                                     sqlite3_column_int(st, 4)};
+                break;
+            }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+/* List the results of node n from position pos; n->list_lock held. */
+static int list_results(tree_conn *c, search_node *n, uint64_t pos, tree_fill_fn fill, void *ctx)
+{
+    int64_t gen = tree_generation(c->t);
+    if (!n->results || n->results_gen != gen) {
+        search_results_free(n->results);
+        n->results = NULL;
+        nfs_err err;
+        if (search_execute(c->db, n->query, &n->results, &err) != 0) {
+            nfs_log("search failed: %s", err.msg);
+            return -EIO;
+        }
+        n->results_gen = gen;
+    }
+    search_results_use_db(n->results, c->db); /* this thread's connection */
+    int width = rank_width(search_results_count(n->results));
+    strbuf name = {0};
+    int rc = 0, full = 0;
+    while (!full && rc == 0) {
+        int64_t ids[VIEW_BATCH];
+        size_t k = 0;
+        for (; k < VIEW_BATCH; k++) {
+            int r = search_results_get(n->results, pos + k, &ids[k]);
+            if (r < 0)
+                rc = -EIO;
+            if (r != 1)
+                break;
+        }
+        if (k == 0)
+            break;
+        view_row rows[VIEW_BATCH];
+        if (rc == 0)
+            rc = fetch_views(c, ids, k, rows);
+        for (size_t i = 0; i < k; i++) {
+            if (rc == 0 && !full && rows[i].id) {
+                sb_clear(&name);
+                sb_printf(&name, "%0*llu %s", width, (unsigned long long)(pos + i + 1),
+                          rows[i].vname);
+                tree_attr a;
+                tree_article_attr(tree_ino_make(TAG_ARTICLE, (uint64_t)rows[i].id), rows[i].size,
+                                  rows[i].mtime, rows[i].ntopics, &a);
+                full = fill(ctx, name.s, &a, KEY_BASE + pos + i + 1);
+            }
+            if (rc == 0)
+                free(rows[i].vname);
+        }
+        pos += k;
+        if (k < VIEW_BATCH)
+            break;
+    }
+    sb_free(&name);
+    return rc;
+}
+
+int tree_search_readdir(tree_conn *c, nfs_ino ino, uint64_t off, tree_fill_fn fill, void *ctx)
 {
     tree *t = c->t;
     uint64_t serial = tree_ino_id(ino);
-    pthread_mutex_lock(&t->lock);
-    search_node *n = find_serial(&t->searches, serial);
-    search_query *q = n ? n->query : NULL;
-    uint64_t parent = n ? n->parent : 0;
-    int exists = n != NULL;
-    pthread_mutex_unlock(&t->lock);
-    if (!exists)
+    search_node *n = node_of(t, ino);
+    if (!n)
         return -ENOENT;
-
     tree_attr a;
     if (off < 1) {
         search_dir_attr(c, serial, &a);
@@ -370,71 +487,30 @@ int tree_search_readdir(tree_conn *c, nfs_ino ino, search_results **results, int
         off = 1;
     }
     if (off < 2) {
-        if (parent)
-            search_dir_attr(c, parent, &a);
+        if (n->parent)
+            search_dir_attr(c, n->parent, &a);
         else
             tree_getattr(c, INO_SEARCH, &a);
         if (fill(ctx, "..", &a, 2))
             return 0;
         off = 2;
     }
-    if (!q) {
+    if (!n->query) {
         if (off < 3) {
-            pthread_mutex_lock(&t->lock);
-            n = find_serial(&t->searches, serial);
-            if (n && n->error) {
-                strbuf path = {0};
-                for (size_t i = 0; i < n->n_parts; i++)
-                    sb_printf(&path, "/%s", n->parts[i]);
-                nfs_log("search%s: malformed query: %s", path.s, n->error);
-                sb_free(&path);
-            }
-            pthread_mutex_unlock(&t->lock);
+            strbuf path = {0};
+            for (size_t i = 0; i < n->n_parts; i++)
+                sb_printf(&path, "/%s", n->parts[i]);
+            nfs_log("search%s: malformed query: %s", path.s, n->error);
+            sb_free(&path);
+            if (tree_search_info_getattr(c, tree_ino_make(TAG_SEARCH_INFO, serial), &a) == 0)
+                fill(ctx, SEARCH_ERROR_NAME, &a, 3);
         }
-        if (off < 3 &&
-            tree_search_info_getattr(c, tree_ino_make(TAG_SEARCH_INFO, serial), &a) == 0)
-            fill(ctx, SEARCH_ERROR_NAME, &a, 3);
         return 0;
     }
-    if (*failed)
-        return -EIO;
-    if (!*results) {
-        nfs_err err;
-        if (search_execute(c->db, q, results, &err) != 0) {
-            nfs_log("search failed: %s", err.msg);
-            *failed = 1;
-            return -EIO;
-        }
-    }
-    uint64_t pos = off >= KEY_BASE ? off - KEY_BASE : 0;
-    int width = rank_width(search_results_count(*results));
-    strbuf name = {0};
-    for (;; pos++) {
-        int64_t id;
-        int r = search_results_get(*results, pos, &id);
-        if (r == 0)
-            break;
-        if (r < 0) {
-            sb_free(&name);
-            return -EIO;
-        }
-        sqlite3_stmt *st = tree_stmt(c, Q_ARTICLE_VIEW_ATTR);
-        sqlite3_bind_int64(st, 1, id);
-        if (sqlite3_step(st) != SQLITE_ROW) {
-            sqlite3_reset(st);
-            continue; /* removed by a re-index since the search ran */
-        }
-        sb_clear(&name);
-        sb_printf(&name, "%0*llu %s", width, (unsigned long long)pos + 1,
-                  (const char *)sqlite3_column_text(st, 0));
-        tree_article_attr(tree_ino_make(TAG_ARTICLE, (uint64_t)id), sqlite3_column_int64(st, 1),
-                          sqlite3_column_int64(st, 2), sqlite3_column_int(st, 3), &a);
-        sqlite3_reset(st);
-        if (fill(ctx, name.s, &a, KEY_BASE + pos + 1))
-            break;
-    }
-    sb_free(&name);
-    return 0;
+    pthread_mutex_lock(&n->list_lock);
+    int rc = list_results(c, n, off >= KEY_BASE ? off - KEY_BASE : 0, fill, ctx);
+    pthread_mutex_unlock(&n->list_lock);
+    return rc;
 }
 
 int tree_search_readdir_saved(tree_conn *c, uint64_t off, tree_fill_fn fill, void *ctx)

@@ -4,7 +4,7 @@
  *
  * listxattr is a constant list (no database access); getxattr reads one
  * row. Names outside "user." (security.*, system.posix_acl_*, which ls and
- * cp probe) answer ENODATA at once.
+ * cp probe) answer EOPNOTSUPP at once.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -132,7 +132,12 @@ static ssize_t reply_value(const char *value, size_t len, char *buf, size_t size
 
 ssize_t tree_getxattr(tree_conn *c, nfs_ino ino, const char *name, char *buf, size_t size)
 {
-    if (strncmp(name, "user.", 5) != 0 || tree_ino_tag(ino) != TAG_ARTICLE)
+    /* No security labels, ACLs or trusted attributes here: EOPNOTSUPP (not
+     * ENODATA) lets ls -l and cp -a note it once per filesystem instead of
+     * asking again for every file. */
+    if (strncmp(name, "user.", 5) != 0)
+        return -EOPNOTSUPP;
+    if (tree_ino_tag(ino) != TAG_ARTICLE)
         return -ENODATA;
     xattr_id which = X_COUNT;
     for (int i = 0; i < X_COUNT; i++)
