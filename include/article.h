@@ -28,4 +28,11 @@ void article_view_from_text(const char *text, size_t len, article_view *v, strbu
  * lines (pretitle, title, subtitle) and must outlive the view. */
 void article_view_from_seg(const seg_article *a, article_view *v, strbuf *headline);
 
+/* Fill a view from the stored columns of an article (index.h): what the
+ * indexer re-files from and the tree explains from. lead is filled with the
+ * lead paragraph (text[lead_off .. lead_off+lead_len)) and must outlive v. */
+void article_view_from_row(const char *title, const char *headline, const char *byline,
+                           const char *text, size_t text_len, size_t lead_off, size_t lead_len,
+                           article_view *v, strbuf *lead);
+
 #endif

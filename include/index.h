@@ -11,17 +11,20 @@
  *           n_bad, first_bad, date, date_source, date_confidence,
  *           n_articles, indexed_at)   one row per corpus file
  *   articles(id, source_id, seq, kind, name, vname UNIQUE, title, pretitle,
- *           subtitle, byline, lead_off, lead_len, blocks, date, date_source,
- *           mtime, region, text)
+ *           subtitle, byline, headline, lead_off, lead_len, blocks, date,
+ *           date_source, mtime, region, ntopics, size)
  *       name   file name in issues/<issue>/ ("03 标题.txt")
  *       vname  file name everywhere else, unique in the whole index
  *              ("2020-11-23 标题.txt")
  *       region GB/T 2260 code of the main region, 0 = 全国
- *       text   the article file, exactly as read through the mount
+ *   article_texts(id, text)            the article file, exactly as read through
+ *                                      the mount (apart, so that listing rows
+ *                                      are small)
  *   places(code, article_id, count)    every place recognised in an article
+ *   (why a region and topics were chosen is not stored: the tree recomputes
+ *   it from the stored text with the stored taxonomy, deterministically)
  *   topics(id, name UNIQUE)            topic directories, in taxonomy order
  *   article_topics(topic_id, article_id, rank, score)   rank 0 = main topic
- *   article_explain(article_id, region, topics)         why (for xattrs/explain)
  *   region_counts(code, direct, total) articles filed exactly at / under code
  *   saved_queries(id, name UNIQUE, created)             mkdir search/<q>
  *   changes(generation, kind, key, name)  directory entries each generation
@@ -29,8 +32,8 @@
  *                                      so a live mount drops exactly what the
  *                                      kernel cached; meta.log_floor: older
  *                                      generations are not logged (bulk loads)
- *   fts  FTS5(title, text) over articles (external content, kept in step
- *        by triggers), tokenizer "newsfs" (tokenizer.h)
+ *   fts  FTS5(text, headline) over the view fts_content (external content,
+ *        kept in step by triggers), tokenizer "newsfs" (tokenizer.h)
  */
 #ifndef NFS_INDEX_H
 #define NFS_INDEX_H
@@ -39,7 +42,7 @@
 
 #include "nfs.h"
 
-#define NFS_SCHEMA_VERSION 1
+#define NFS_SCHEMA_VERSION 2
 
 /* The directory an entry of the change log belongs to: kind and key. */
 typedef enum {

@@ -71,6 +71,8 @@ enum {
     Q_SAVED_HAS,
     Q_XATTR,
     Q_ARTICLES_VIEW_BATCH,
+    Q_ARTICLE_ROW,
+    Q_TAXONOMY,
     Q_COUNT
 };
 
@@ -109,7 +111,9 @@ struct tree {
     uid_t uid;
     gid_t gid;
     gazetteer *gaz;
-    taxonomy *tax;
+    taxonomy *tax;            /* the index's taxonomy (guarded by lock) */
+    taxonomy **retired;       /* replaced taxonomies, freed at close */
+    size_t n_retired, cap_retired;
     search_env env;
     _Atomic int64_t generation;
     pthread_mutex_t lock; /* guards searches */
@@ -125,6 +129,9 @@ struct tree_conn {
 
 /* Reset statement q of c, ready for binding. */
 sqlite3_stmt *tree_stmt(tree_conn *c, int q);
+
+/* The current taxonomy (it changes when the index is re-filed). */
+const taxonomy *tree_taxonomy(tree *t);
 
 void tree_article_attr(nfs_ino ino, int64_t size, int64_t mtime, int ntopics, tree_attr *a);
 int64_t tree_index_time(tree_conn *c);

@@ -123,3 +123,18 @@ void article_view_from_seg(const seg_article *a, article_view *v, strbuf *headli
     v->text_len = a->text_len;
 }
 
+
+void article_view_from_row(const char *title, const char *headline, const char *byline,
+                           const char *text, size_t text_len, size_t lead_off, size_t lead_len,
+                           article_view *v, strbuf *lead)
+{
+    sb_clear(lead);
+    if (text && lead_off <= text_len && lead_len <= text_len - lead_off)
+        sb_append(lead, text + lead_off, lead_len);
+    v->title = title ? title : "";
+    v->headline = headline ? headline : "";
+    v->byline = byline ? byline : "";
+    v->lead = lead->s ? lead->s : "";
+    v->text = text ? text : "";
+    v->text_len = text ? text_len : 0;
+}

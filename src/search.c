@@ -560,9 +560,10 @@ int search_snippets(sqlite3 *db, const search_query *q, size_t limit, strbuf *ou
         r->fts ? "SELECT s.issue, a.name, snippet(fts, -1, '[', ']', '…', 32)"
                  " FROM fts JOIN articles a ON a.id = fts.rowid JOIN sources s ON s.id = a.source_id"
                  " WHERE fts MATCH ?1 AND fts.rowid = ?2"
-               : "SELECT s.issue, a.name, substr(a.text, 1, 60) ||"
-                 " CASE WHEN length(a.text) > 60 THEN '…' ELSE '' END"
-                 " FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ?2";
+               : "SELECT s.issue, a.name, substr(t.text, 1, 60) ||"
+                 " CASE WHEN length(t.text) > 60 THEN '…' ELSE '' END"
+                 " FROM articles a JOIN sources s ON s.id = a.source_id"
+                 " JOIN article_texts t ON t.id = a.id WHERE a.id = ?2";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
         db_error(db, err, "cannot prepare snippets");

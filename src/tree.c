@@ -64,7 +64,7 @@ static const char *conn_sql[Q_COUNT] = {
     [Q_ISSUE_LIST] = "SELECT id, issue, n_articles, mtime_ns, date FROM sources WHERE id > ?"
                      " ORDER BY id LIMIT 256",
     [Q_ARTICLE_ATTR] = "SELECT size, mtime, ntopics FROM articles WHERE id = ?",
-    [Q_ARTICLE_TEXT] = "SELECT text FROM articles WHERE id = ?",
+    [Q_ARTICLE_TEXT] = "SELECT text FROM article_texts WHERE id = ?",
     [Q_ARTICLE_IN_ISSUE] =
         "SELECT id, name, size, mtime, ntopics FROM articles WHERE source_id = ? AND seq = ?",
     [Q_ISSUE_ARTICLES] = "SELECT seq, id, name, size, mtime, ntopics FROM articles"
@@ -90,10 +90,12 @@ static const char *conn_sql[Q_COUNT] = {
         "SELECT a.kind, a.title, a.pretitle, a.subtitle, a.byline, a.blocks, a.date,"
         " a.date_source, a.region, s.issue, s.path, s.date_confidence, a.seq,"
         " (SELECT group_concat(name, ',') FROM (SELECT p.name FROM article_topics t"
-        "   JOIN topics p ON p.id = t.topic_id WHERE t.article_id = a.id ORDER BY t.rank)),"
-        " e.region, e.topics"
-        " FROM articles a JOIN sources s ON s.id = a.source_id"
-        " LEFT JOIN article_explain e ON e.article_id = a.id WHERE a.id = ?",
+        "   JOIN topics p ON p.id = t.topic_id WHERE t.article_id = a.id ORDER BY t.rank))"
+        " FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ?",
+    [Q_ARTICLE_ROW] =
+        "SELECT a.title, a.headline, a.byline, a.lead_off, a.lead_len, t.text FROM articles a"
+        " JOIN article_texts t ON t.id = a.id WHERE a.id = ?",
+    [Q_TAXONOMY] = "SELECT value FROM meta WHERE key = 'taxonomy'",
 };
 
 /* ---- the tree ---- */
@@ -160,6 +162,9 @@ void tree_close(tree *t)
     search_nodes_free(&t->searches);
     gaz_close(t->gaz);
     taxonomy_free(t->tax);
+    for (size_t i = 0; i < t->n_retired; i++)
+        taxonomy_free(t->retired[i]);
+    free(t->retired);
     pthread_mutex_destroy(&t->lock);
     free(t->db_path);
     free(t);
@@ -956,11 +961,49 @@ void tree_release_file(tree_file *f)
 
 /* ---- index changes ---- */
 
+/* The taxonomy of the index changed (newsfs index --topics): parse the new
+ * one; the old stays alive until unmount, as other threads may be using it. */
+static void reload_taxonomy(tree_conn *c)
+{
+    sqlite3_stmt *st = tree_stmt(c, Q_TAXONOMY);
+    char *text = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        text = nfs_xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    tree *t = c->t;
+    if (!text || strcmp(text, taxonomy_text(tree_taxonomy(t))) == 0) {
+        free(text);
+        return;
+    }
+    taxonomy *tax;
+    nfs_err err;
+    if (taxonomy_parse(text, strlen(text), "index", &tax, &err) == 0) {
+        pthread_mutex_lock(&t->lock);
+        NFS_VEC_PUSH(t->retired, t->n_retired, t->cap_retired, t->tax);
+        t->tax = tax;
+        t->env.tax = tax;
+        pthread_mutex_unlock(&t->lock);
+    }
+    free(text);
+}
+
+const taxonomy *tree_taxonomy(tree *t)
+{
+    pthread_mutex_lock(&t->lock);
+    const taxonomy *tax = t->tax;
+    pthread_mutex_unlock(&t->lock);
+    return tax;
+}
+
 int tree_refresh(tree_conn *c)
 {
     int64_t g = query_int(c, Q_GENERATION, 0);
     pthread_mutex_lock(&c->t->lock);
     int changed = g != c->t->generation;
+    pthread_mutex_unlock(&c->t->lock);
+    if (changed)
+        reload_taxonomy(c); /* before the new generation shows */
+    pthread_mutex_lock(&c->t->lock);
     c->t->generation = g;
     pthread_mutex_unlock(&c->t->lock);
     return changed;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "article.h"
 #include "tree_internal.h"
 
 typedef enum {
@@ -55,12 +56,49 @@ static const char *col(sqlite3_stmt *st, int i)
 /* Columns of Q_XATTR. */
 enum {
     XC_KIND, XC_TITLE, XC_PRETITLE, XC_SUBTITLE, XC_BYLINE, XC_BLOCKS, XC_DATE, XC_DATE_SOURCE,
-    XC_REGION, XC_ISSUE, XC_PATH, XC_DATE_CONFIDENCE, XC_SEQ, XC_TOPICS, XC_WHY_REGION,
-    XC_WHY_TOPICS
+    XC_REGION, XC_ISSUE, XC_PATH, XC_DATE_CONFIDENCE, XC_SEQ, XC_TOPICS
 };
+
+/* Why the article got its region or its topics: the enrichers run again on
+ * the stored text with the index's taxonomy (deterministic, ~20 us), rather
+ * than storing explanations as big as a third of the corpus. */
+static int explain(tree_conn *c, uint64_t id, int region, strbuf *out)
+{
+    sqlite3_stmt *st = tree_stmt(c, Q_ARTICLE_ROW);
+    sqlite3_bind_int64(st, 1, (int64_t)id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? -ENOENT : -EIO;
+    }
+    strbuf lead = {0};
+    article_view v;
+    article_view_from_row((const char *)sqlite3_column_text(st, 0),
+                          (const char *)sqlite3_column_text(st, 1),
+                          (const char *)sqlite3_column_text(st, 2),
+                          (const char *)sqlite3_column_text(st, 5),
+                          (size_t)sqlite3_column_bytes(st, 5), (size_t)sqlite3_column_int64(st, 3),
+                          (size_t)sqlite3_column_int64(st, 4), &v, &lead);
+    if (region) {
+        gaz_result gr;
+        gaz_locate(c->t->gaz, &v, &gr);
+        sb_puts(out, gr.explain ? gr.explain : "");
+        gaz_result_free(&gr);
+    } else {
+        topic_result tr;
+        topics_classify(tree_taxonomy(c->t), &v, &tr);
+        sb_puts(out, tr.explain ? tr.explain : "");
+        topic_result_free(&tr);
+    }
+    sb_free(&lead);
+    sqlite3_reset(st);
+    return 0;
+}
 
 static int article_xattr(tree_conn *c, uint64_t id, xattr_id which, strbuf *out)
 {
+    if (which == X_WHY_REGION || which == X_WHY_TOPICS)
+        return explain(c, id, which == X_WHY_REGION, out);
     sqlite3_stmt *st = tree_stmt(c, Q_XATTR);
     sqlite3_bind_int64(st, 1, (int64_t)id);
     int rc = sqlite3_step(st);
@@ -102,11 +140,7 @@ static int article_xattr(tree_conn *c, uint64_t id, xattr_id which, strbuf *out)
         sb_puts(out, col(st, XC_BLOCKS));
         break;
     case X_WHY_REGION:
-        sb_puts(out, col(st, XC_WHY_REGION));
-        break;
-    case X_WHY_TOPICS:
-        sb_puts(out, col(st, XC_WHY_TOPICS));
-        break;
+    case X_WHY_TOPICS: /* handled above */
     case X_XDG_COMMENT:
         sb_puts(out, col(st, XC_TITLE));
         if (*col(st, XC_BYLINE))

@@ -138,16 +138,18 @@ static int cmd_load(const char *dir, const char *dbpath)
     }
     size_t nf;
     char **files = list_txt(dir, &nf);
-    sqlite3_stmt *src, *art;
+    sqlite3_stmt *src, *art, *txt;
     sqlite3_prepare_v2(db,
                        "INSERT INTO sources(path, issue, size, mtime_ns, hash, indexed_at, date)"
                        " VALUES(?1, ?2, ?3, 0, '', 0, ?4)",
                        -1, &src, NULL);
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO articles(source_id, seq, kind, name, vname, title, headline,"
-                           " blocks, mtime, size, text, date, region) VALUES(?1, ?2, 'article', ?3, ?4,"
-                           " ?5, ?6, '', 0, ?7, ?8, ?9, ?10)",
-                           -1, &art, NULL) != SQLITE_OK) {
+                           " blocks, mtime, size, date, region) VALUES(?1, ?2, 'article', ?3, ?4,"
+                           " ?5, ?6, '', 0, ?7, ?9, ?10)",
+                           -1, &art, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO article_texts(id, text) VALUES(?1, ?2)", -1, &txt,
+                           NULL) != SQLITE_OK) {
         fprintf(stderr, "%s\n", sqlite3_errmsg(db));
         return 1;
     }
@@ -213,7 +215,6 @@ static int cmd_load(const char *dir, const char *dbpath)
             sqlite3_bind_text(art, 5, headline.s, -1, SQLITE_TRANSIENT);
             sqlite3_bind_text(art, 6, headline.s, -1, SQLITE_TRANSIENT);
             sqlite3_bind_int64(art, 7, (sqlite3_int64)body.len);
-            sqlite3_bind_text(art, 8, body.s, -1, SQLITE_TRANSIENT);
             sqlite3_bind_text(art, 9, date, -1, SQLITE_TRANSIENT);
             sqlite3_bind_int(art, 10, 110000 + (int)(f % 31) * 10000 + (int)(n_art % 3) * 100);
             if (sqlite3_step(art) != SQLITE_DONE) {
@@ -221,6 +222,13 @@ static int cmd_load(const char *dir, const char *dbpath)
                 return 1;
             }
             sqlite3_reset(art);
+            sqlite3_bind_int64(txt, 1, sqlite3_last_insert_rowid(db));
+            sqlite3_bind_text(txt, 2, body.s, -1, SQLITE_TRANSIENT);
+            if (sqlite3_step(txt) != SQLITE_DONE) {
+                fprintf(stderr, "insert text: %s\n", sqlite3_errmsg(db));
+                return 1;
+            }
+            sqlite3_reset(txt);
             n_art++;
             sb_free(&headline);
             sb_free(&body);
@@ -242,6 +250,7 @@ static int cmd_load(const char *dir, const char *dbpath)
     sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
     sqlite3_finalize(src);
     sqlite3_finalize(art);
+    sqlite3_finalize(txt);
     sqlite3_close(db);
     struct stat st;
     stat(dbpath, &st);

@@ -36,12 +36,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *sql =
         "INSERT INTO sources(id, path, issue, size, mtime_ns, hash, indexed_at)"
         " VALUES(1, 'a.txt', 'a', 1, 1, 'x', 1);"
-        "INSERT INTO articles(source_id, seq, kind, name, vname, title, headline, blocks, mtime,"
-        " size, text, region, date) VALUES"
-        " (1, 1, 'news', '01 工会.txt', 'v1', '工会', '工会', '0', 1, 10,"
-        "  '工会\n\n本报讯 長春市总工会举办劳模工匠宣讲 ABC 123。\n', 220100, '2020-11-23'),"
-        " (1, 2, 'news', '02 技能.txt', 'v2', '技能', '技能', '1', 1, 10,"
-        "  '技能\n\n本报讯 职工技能大赛在湖州举行。\n', 330500, '2021-03');"
+        "INSERT INTO articles(id, source_id, seq, kind, name, vname, title, headline, blocks,"
+        " mtime, size, region, date) VALUES"
+        " (1, 1, 1, 'news', '01 工会.txt', 'v1', '工会', '工会', '0', 1, 10, 220100, '2020-11-23'),"
+        " (2, 1, 2, 'news', '02 技能.txt', 'v2', '技能', '技能', '1', 1, 10, 330500, '2021-03');"
+        "INSERT INTO article_texts(id, text) VALUES"
+        " (1, '工会\n\n本报讯 長春市总工会举办劳模工匠宣讲 ABC 123。\n'),"
+        " (2, '技能\n\n本报讯 职工技能大赛在湖州举行。\n');"
         "INSERT INTO topics(id, name) VALUES(1, '劳模工匠');"
         "INSERT INTO article_topics(topic_id, article_id, rank, score) VALUES(1, 1, 0, 5);";
     char *msg = NULL;

@@ -68,8 +68,8 @@ static int insert_article(sqlite3 *d, int64_t id, const char *headline, const ch
 {
     static const char *sql =
         "INSERT INTO articles(id, source_id, seq, kind, name, vname, title, headline, blocks,"
-        " mtime, size, text, region, date) VALUES(?1, 1, ?1, 'article', ?2, ?3, ?4, ?4, '', 0,"
-        " length(?5), ?5, ?6, ?7)";
+        " mtime, size, region, date) VALUES(?1, 1, ?1, 'article', ?2, ?3, ?4, ?4, '', 0,"
+        " length(?5), ?6, ?7)";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(d, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
@@ -87,9 +87,17 @@ static int insert_article(sqlite3 *d, int64_t id, const char *headline, const ch
     else
         sqlite3_bind_null(st, 7);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    sqlite3_finalize(st);
+    /* the text goes apart (index.h); its insert trigger fills fts */
+    if (rc == 0 && sqlite3_prepare_v2(d, "INSERT INTO article_texts(id, text) VALUES(?1, ?2)", -1,
+                                      &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+        sqlite3_finalize(st);
+    }
     if (rc)
         fprintf(stderr, "  insert: %s\n", sqlite3_errmsg(d));
-    sqlite3_finalize(st);
     return rc;
 }
 
