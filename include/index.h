@@ -17,6 +17,8 @@
  *       vname  file name everywhere else, unique in the whole index
  *              ("2020-11-23 标题.txt")
  *       region GB/T 2260 code of the main region, 0 = 全国
+ *   listing(id, vname, size, mtime, ntopics)   what listings show of an
+ *                                      article, dense (kept by triggers)
  *   article_texts(id, text)            the article file, exactly as read through
  *                                      the mount (apart, so that listing rows
  *                                      are small)
@@ -42,7 +44,7 @@
 
 #include "nfs.h"
 
-#define NFS_SCHEMA_VERSION 2
+#define NFS_SCHEMA_VERSION 3
 
 /* The directory an entry of the change log belongs to: kind and key. */
 typedef enum {

@@ -35,6 +35,15 @@ static const char *schema_sql[] = {
     " region INTEGER NOT NULL DEFAULT 0,"
     " ntopics INTEGER NOT NULL DEFAULT 0,"
     " size INTEGER NOT NULL)",
+    /* what a directory listing shows of an article, dense (about 90 bytes
+     * a row): listings read a few pages, not the wide article rows */
+    "CREATE TABLE IF NOT EXISTS listing(id INTEGER PRIMARY KEY, vname TEXT NOT NULL,"
+    " size INTEGER NOT NULL, mtime INTEGER NOT NULL, ntopics INTEGER NOT NULL)",
+    "CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN"
+    " INSERT INTO listing(id, vname, size, mtime, ntopics)"
+    " VALUES (new.id, new.vname, new.size, new.mtime, new.ntopics); END",
+    "CREATE TRIGGER IF NOT EXISTS articles_au AFTER UPDATE OF ntopics ON articles BEGIN"
+    " UPDATE listing SET ntopics = new.ntopics WHERE id = new.id; END",
     /* the article files, apart: listing rows stay small and dense */
     "CREATE TABLE IF NOT EXISTS article_texts(id INTEGER PRIMARY KEY, text TEXT NOT NULL)",
     "CREATE VIEW IF NOT EXISTS fts_content(id, text, headline) AS SELECT a.id, t.text, a.headline"
@@ -69,6 +78,7 @@ static const char *schema_sql[] = {
     " INSERT INTO fts(fts, rowid, text, headline) VALUES('delete', old.id,"
     "  (SELECT text FROM article_texts WHERE id = old.id), old.headline);"
     " DELETE FROM article_texts WHERE id = old.id;"
+    " DELETE FROM listing WHERE id = old.id;"
     " DELETE FROM places WHERE article_id = old.id;"
     " DELETE FROM article_topics WHERE article_id = old.id; END",
 };

@@ -63,24 +63,25 @@ static const char *conn_sql[Q_COUNT] = {
     [Q_ISSUE_BY_ID] = "SELECT issue, n_articles, mtime_ns, date FROM sources WHERE id = ?",
     [Q_ISSUE_LIST] = "SELECT id, issue, n_articles, mtime_ns, date FROM sources WHERE id > ?"
                      " ORDER BY id LIMIT 256",
-    [Q_ARTICLE_ATTR] = "SELECT size, mtime, ntopics FROM articles WHERE id = ?",
+    [Q_ARTICLE_ATTR] = "SELECT size, mtime, ntopics FROM listing WHERE id = ?",
     [Q_ARTICLE_TEXT] = "SELECT text FROM article_texts WHERE id = ?",
     [Q_ARTICLE_IN_ISSUE] =
         "SELECT id, name, size, mtime, ntopics FROM articles WHERE source_id = ? AND seq = ?",
     [Q_ISSUE_ARTICLES] = "SELECT seq, id, name, size, mtime, ntopics FROM articles"
                          " WHERE source_id = ? AND seq > ? ORDER BY seq LIMIT 256",
     [Q_ARTICLE_BY_VNAME] = "SELECT id, region, size, mtime, ntopics FROM articles WHERE vname = ?",
-    [Q_ARTICLE_VIEW_ATTR] = "SELECT vname, size, mtime, ntopics FROM articles WHERE id = ?",
+    [Q_ARTICLE_VIEW_ATTR] = "SELECT vname, size, mtime, ntopics FROM listing WHERE id = ?",
     [Q_REGION_COUNTS] = "SELECT direct, total FROM region_counts WHERE code = ?",
-    [Q_REGION_ARTICLES] = "SELECT id, vname, size, mtime, ntopics FROM articles"
-                          " WHERE region = ? AND id > ? ORDER BY id LIMIT 256",
+    [Q_REGION_ARTICLES] =
+        "SELECT l.id, l.vname, l.size, l.mtime, l.ntopics FROM articles a"
+        " JOIN listing l ON l.id = a.id WHERE a.region = ? AND a.id > ? ORDER BY a.id LIMIT 256",
     [Q_TOPIC_COUNT] = "SELECT count(*) FROM topics",
     [Q_TOPIC_LIST] = "SELECT id, name FROM topics WHERE id > ? ORDER BY id",
     [Q_TOPIC_BY_NAME] = "SELECT id FROM topics WHERE name = ?",
     [Q_TOPIC_BY_ID] = "SELECT name FROM topics WHERE id = ?",
     [Q_TOPIC_ARTICLES] =
-        "SELECT a.id, a.vname, a.size, a.mtime, a.ntopics FROM article_topics t"
-        " JOIN articles a ON a.id = t.article_id WHERE t.topic_id = ? AND t.article_id > ?"
+        "SELECT l.id, l.vname, l.size, l.mtime, l.ntopics FROM article_topics t"
+        " JOIN listing l ON l.id = t.article_id WHERE t.topic_id = ? AND t.article_id > ?"
         " ORDER BY t.article_id LIMIT 256",
     [Q_TOPIC_HAS] = "SELECT 1 FROM article_topics WHERE topic_id = ? AND article_id = ?",
     [Q_SAVED_LIST] = "SELECT id, name FROM saved_queries WHERE id > ? ORDER BY id",
@@ -180,7 +181,7 @@ int tree_conn_open(tree *t, tree_conn **out, nfs_err *err)
         return -1;
     }
     strbuf batch = {0};
-    sb_puts(&batch, "SELECT id, vname, size, mtime, ntopics FROM articles WHERE id IN (");
+    sb_puts(&batch, "SELECT id, vname, size, mtime, ntopics FROM listing WHERE id IN (");
     for (int i = 0; i < VIEW_BATCH; i++)
         sb_printf(&batch, "%s?%d", i ? "," : "", i + 1);
     sb_puts(&batch, ")");

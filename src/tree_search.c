@@ -386,6 +386,21 @@ static int rank_width(uint64_t count)
     return w < 4 ? 4 : w;
 }
 
+/* rank as width zero-padded digits (printf showed in profiles of listings) */
+static void put_rank(strbuf *sb, uint64_t rank, int width)
+{
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + rank % 10);
+        rank /= 10;
+    } while (rank);
+    for (int i = n; i < width; i++)
+        sb_putc(sb, '0');
+    while (n)
+        sb_putc(sb, digits[--n]);
+}
+
 /* One row of Q_ARTICLES_VIEW_BATCH. */
 typedef struct {
     int64_t id;
@@ -454,8 +469,9 @@ static int list_results(tree_conn *c, search_node *n, uint64_t pos, tree_fill_fn
         for (size_t i = 0; i < k; i++) {
             if (rc == 0 && !full && rows[i].id) {
                 sb_clear(&name);
-                sb_printf(&name, "%0*llu %s", width, (unsigned long long)(pos + i + 1),
-                          rows[i].vname);
+                put_rank(&name, pos + i + 1, width);
+                sb_putc(&name, ' ');
+                sb_puts(&name, rows[i].vname);
                 tree_attr a;
                 tree_article_attr(tree_ino_make(TAG_ARTICLE, (uint64_t)rows[i].id), rows[i].size,
                                   rows[i].mtime, rows[i].ntopics, &a);
