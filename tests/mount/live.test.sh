@@ -36,6 +36,9 @@ wait_for() {
 ls -lR "$mnt" >/dev/null 2>&1
 cat "$mnt"/issues/*/*.txt >/dev/null
 test -e "$mnt/issues/2021-07-01" && t_fail "new issue absent before" || t_pass "new issue absent before"
+t_eq "search for a word not yet indexed lists nothing" "$(ls "$mnt/search/暖心驿站" | wc -l)" "0"
+before_old=$(ls "$mnt/search/歇脚驿站" | wc -l)
+t_check "search lists the old word" test "$before_old" -ge 1
 old_ino=$(stat -c %i "$mnt"/issues/2021-03-16/01*.txt)
 
 # a new issue, a changed one, a removed one
@@ -56,7 +59,9 @@ t_check "old article name gone" sh -c "! ls '$mnt'/issues/2021-03-16 | grep -q �
 wait_for "regions follow" 5 sh -c "test \$(find '$mnt/regions' -type f | wc -l) -eq \$(find '$mnt/issues' -type f | wc -l)"
 t_check "grep -r sees the new state only" sh -c "grep -rl 暖心驿站 '$mnt/issues' >/dev/null && ! grep -rq 歇脚驿站 '$mnt/issues'"
 
-# the same once more through search/, whose listings are not cached across the change
+# search listings the kernel cached before the change follow it too
+wait_for "cached search listing shows the new word" 5 sh -c "test \$(ls '$mnt/search/暖心驿站' | wc -l) -ge 1"
+wait_for "cached search listing drops the old word" 5 sh -c "test \$(ls '$mnt/search/歇脚驿站' | wc -l) -eq 0"
 t_check "daemon alive" kill -0 "$T_MOUNT_PID"
 t_check "no errors in the daemon log" sh -c "! grep -qi 'error\|sanitizer' '$T_LOG'"
 t_done
