@@ -583,6 +583,34 @@ static void bind_issue_date(sqlite3_stmt *st, int *i, const issue_date *d)
     }
 }
 
+/* What a sources row says of its file, in the order of the columns that
+ * follow path and issue in ST_SOURCE_INSERT and open ST_SOURCE_UPDATE. */
+typedef struct {
+    int64_t size, mtime_ns;
+    const char *hash;
+    const decoded_text *d;
+    const issue_date *date;
+    size_t n_articles;
+    int64_t indexed_at;
+} source_fields;
+
+static void bind_source_fields(sqlite3_stmt *st, int *i, const source_fields *f)
+{
+    sqlite3_bind_int64(st, (*i)++, f->size);
+    sqlite3_bind_int64(st, (*i)++, f->mtime_ns);
+    sqlite3_bind_text(st, (*i)++, f->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, (*i)++, f->d->encoding, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, (*i)++, (int64_t)f->d->n_bad);
+    if (f->d->n_bad)
+        sqlite3_bind_int64(st, (*i)++, (int64_t)f->d->first_bad);
+    else
+        sqlite3_bind_null(st, (*i)++);
+    bind_issue_date(st, i, f->date);
+    sqlite3_bind_int64(st, (*i)++, (int64_t)f->n_articles);
+    sqlite3_bind_int64(st, (*i)++, (int64_t)f->d->len);
+    sqlite3_bind_int64(st, (*i)++, f->indexed_at);
+}
+
 /* Index one new or changed file in the current transaction. */
 static int index_file(writer *w, const corpus_file *f, int64_t source_id, const char *old_hash,
                       nfs_err *err)
@@ -630,26 +658,15 @@ static int index_file(writer *w, const corpus_file *f, int64_t source_id, const 
     date_for_issue(w->manifest, f->rel, d.text, d.len, &idate);
 
     char *issue = names_issue_dir(f->rel);
-    int64_t now = (int64_t)time(NULL);
+    source_fields src = {(int64_t)len, mtime_ns, hash, &d, &idate, seg.n_articles,
+                         (int64_t)time(NULL)};
     int rc = 0;
     if (source_id) {
         if (delete_articles(w, source_id, err) != 0)
             rc = -1;
         sqlite3_stmt *st = w->st[ST_SOURCE_UPDATE];
         int i = 1;
-        sqlite3_bind_int64(st, i++, (int64_t)len);
-        sqlite3_bind_int64(st, i++, mtime_ns);
-        sqlite3_bind_text(st, i++, hash, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, i++, d.encoding, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, i++, (int64_t)d.n_bad);
-        if (d.n_bad)
-            sqlite3_bind_int64(st, i++, (int64_t)d.first_bad);
-        else
-            sqlite3_bind_null(st, i++);
-        bind_issue_date(st, &i, &idate);
-        sqlite3_bind_int64(st, i++, (int64_t)seg.n_articles);
-        sqlite3_bind_int64(st, i++, (int64_t)d.len);
-        sqlite3_bind_int64(st, i++, now);
+        bind_source_fields(st, &i, &src);
         sqlite3_bind_int64(st, i++, source_id);
         if (rc == 0 && step_done(st) != 0)
             rc = db_fail(w, err, "update source");
@@ -660,19 +677,7 @@ static int index_file(writer *w, const corpus_file *f, int64_t source_id, const 
             int i = 1;
             sqlite3_bind_text(st, i++, f->rel, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, i++, issue, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, i++, (int64_t)len);
-            sqlite3_bind_int64(st, i++, mtime_ns);
-            sqlite3_bind_text(st, i++, hash, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, i++, d.encoding, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, i++, (int64_t)d.n_bad);
-            if (d.n_bad)
-                sqlite3_bind_int64(st, i++, (int64_t)d.first_bad);
-            else
-                sqlite3_bind_null(st, i++);
-            bind_issue_date(st, &i, &idate);
-            sqlite3_bind_int64(st, i++, (int64_t)seg.n_articles);
-            sqlite3_bind_int64(st, i++, (int64_t)d.len);
-            sqlite3_bind_int64(st, i++, now);
+            bind_source_fields(st, &i, &src);
             int step = sqlite3_step(st);
             int ext = sqlite3_extended_errcode(w->db);
             sqlite3_reset(st);
@@ -838,17 +843,17 @@ static int refile_topics(writer *w, const char *origin, nfs_err *err)
 
 /* ---- progress ---- */
 
+/* Print a progress line on stderr at most every 0.1 s; *last is the time
+ * of the previous one. */
 static void progress(const index_options *opt, const index_stats *s, size_t done, size_t total,
-                     double t0, int final)
+                     double t0, double *last, int final)
 {
     if (!opt->progress)
         return;
-    static const double min_interval = 0.1;
-    static double last; /* only the CLI's single indexing thread prints */
     double now = nfs_now();
-    if (!final && now - last < min_interval)
+    if (!final && now - *last < 0.1)
         return;
-    last = now;
+    *last = now;
     double secs = now - t0 > 1e-6 ? now - t0 : 1e-6;
     fprintf(stderr, "\rindexing: %zu/%zu files, %zu articles, %.1f MB/s   ", done, total,
             s->articles_added, (double)s->bytes_read / 1e6 / secs);
@@ -957,7 +962,7 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
     stats->files_seen = sc.n;
     stats->files_failed += sc.problems;
 
-    double batch_start = nfs_now();
+    double batch_start = nfs_now(), last_progress = 0;
     size_t batch_files = 0;
     for (size_t i = 0; i < sc.n; i++) {
         const corpus_file *f = &sc.files[i];
@@ -975,7 +980,7 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
         if (source_id && size == f->size && mtime_ns == f->mtime_ns && !opt->force) {
             stats->files_unchanged++;
             free(old_hash);
-            progress(opt, stats, i + 1, sc.n, t0, 0);
+            progress(opt, stats, i + 1, sc.n, t0, &last_progress, 0);
             continue;
         }
         if (tx_begin(&w, err) != 0 || index_file(&w, f, source_id, old_hash, err) != 0) {
@@ -990,7 +995,7 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
             batch_files = 0;
             batch_start = nfs_now();
         }
-        progress(opt, stats, i + 1, sc.n, t0, 0);
+        progress(opt, stats, i + 1, sc.n, t0, &last_progress, 0);
     }
 
     /* drop what disappeared from the corpus */
@@ -1058,7 +1063,7 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
      * (incremental vacuum: the cost follows the pages freed, not the index) */
     if (stats->files_indexed || stats->files_removed || stats->articles_refiled)
         exec_sql(w.db, "PRAGMA incremental_vacuum", NULL);
-    progress(opt, stats, sc.n, sc.n, t0, 1);
+    progress(opt, stats, sc.n, sc.n, t0, &last_progress, 1);
     rc = 0;
 out:
     if (w.in_tx)
