@@ -106,6 +106,12 @@ for r in grep ls search stat; do
     t_check "$r: no errors under load" test ! -s "$tmp/$r.real"
 done
 t_check "daemon alive" kill -0 "$T_MOUNT_PID"
-t_check "daemon memory flat (end ${rss_end} kB vs start ${rss_start} kB)" test "$rss_end" -lt $((rss_start + 32768))
+if [ -n "${NEWSFS_SANITIZED:-}" ]; then
+    # ASan's quarantine holds up to 256 MB of freed memory on purpose; leaks
+    # are LeakSanitizer's job at exit here, RSS growth the plain build's
+    t_skip "daemon memory flat" "sanitizer build: freed memory is quarantined"
+else
+    t_check "daemon memory flat (end ${rss_end} kB vs start ${rss_start} kB)" test "$rss_end" -lt $((rss_start + 32768))
+fi
 t_check "no errors in the daemon log" sh -c "! grep -qi 'error\|sanitizer' '$T_LOG'"
 t_done

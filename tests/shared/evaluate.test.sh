@@ -43,7 +43,7 @@ at_least "topic sets" topic_f1 0.75
 at_least "search agrees with grep -F" search_agree 1.0
 
 # publication dates: at least 4 of the 5 sample issues within the right month
-dates=$(python3 tests/tools/datescore.py --shared "$shared" --build "$(dirname "$NEWSFS")" 2>&1 | tail -n 1)
+dates=$(python3 tests/tools/datescore.py --shared "$shared" --build "$(dirname "$NEWSFS")" --no-make 2>&1 | tail -n 1)
 echo "dates: $dates"
 n=$(echo "$dates" | sed -nE 's/^([0-9]+) of ([0-9]+).*/\1/p')
 if [ -n "$n" ] && [ "$n" -ge 4 ]; then t_pass "dates within the right month: $dates"; else t_fail "dates within the right month" "$dates"; fi

@@ -6,12 +6,12 @@ is within the issue's gold month (the most common month among its
 articles' "date" fields; issues whose gold dates are all null are listed
 but not scored). Prints the count within the right month last.
 
-The dates come from tests/tools/datedump.c, a small test-only driver built
-here against the library of a build directory (make BUILD=... lib first).
+The dates come from tests/tools/datedump.c, a small test-only driver the
+Makefile builds as BUILD/tests/datedump (make test builds it too).
 
 usage: datescore.py [options]
   --build DIR     build directory whose libnewsfs.a to link (default build-dat)
-  --no-make       do not run make for the library first
+  --no-make       do not run make for the driver first
   --shared DIR    the shared directory (default ../shared next to the repo)
   --full          date as the indexer does (manifest, file name, then text)
                   instead of from the text only
@@ -25,7 +25,6 @@ import collections
 import glob
 import json
 import os
-import shlex
 import subprocess
 import sys
 
@@ -34,18 +33,13 @@ REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
 
 
 def build_driver(build, run_make):
-    """Compile datedump.c against BUILD/libnewsfs.a; return its path."""
-    lib = os.path.join(build, "libnewsfs.a")
+    """The path of BUILD/tests/datedump, made by the Makefile (with the
+    build's own flags, sanitizers included) unless run_make is false."""
+    out = os.path.join(build, "tests", "datedump")
     if run_make:
-        subprocess.run(["make", "-s", "BUILD=" + build, lib], cwd=REPO, check=True)
-    if not os.path.exists(os.path.join(REPO, lib)):
-        sys.exit("datescore: %s not found (run make BUILD=%s %s)" % (lib, build, lib))
-    pkg = subprocess.run(["pkg-config", "--libs", "fuse3", "sqlite3", "icu-uc", "icu-i18n"],
-                         cwd=REPO, capture_output=True, text=True).stdout
-    out = os.path.join(build, "datedump")
-    cmd = ["cc", "-std=c11", "-D_GNU_SOURCE", "-O2", "-Wall", "-Wextra", "-Iinclude",
-           "tests/tools/datedump.c", lib, "-o", out] + shlex.split(pkg) + ["-lpthread", "-lm"]
-    subprocess.run(cmd, cwd=REPO, check=True)
+        subprocess.run(["make", "-s", "BUILD=" + build, out], cwd=REPO, check=True)
+    if not os.path.exists(os.path.join(REPO, out)):
+        sys.exit("datescore: %s not found (run make BUILD=%s %s)" % (out, build, out))
     return os.path.join(REPO, out)
 
 
