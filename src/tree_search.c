@@ -430,7 +430,11 @@ static int fetch_views(tree_conn *c, const int64_t *ids, size_t n, view_row *row
             }
     }
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -EIO;
+    if (rc == SQLITE_DONE)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        free(rows[i].vname);
+    return -EIO;
 }
 
 /* List the results of node n from position pos; n->list_lock held. */
@@ -478,7 +482,7 @@ static int list_results(tree_conn *c, search_node *n, uint64_t pos, tree_fill_fn
                 full = fill(ctx, name.s, &a, KEY_BASE + pos + i + 1);
             }
             if (rc == 0)
-                free(rows[i].vname);
+                free(rows[i].vname); /* on error fetch_views freed them */
         }
         pos += k;
         if (k < VIEW_BATCH)
