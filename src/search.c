@@ -32,7 +32,7 @@
 
 #define RANK_K 1000
 #define STORE_MAX_BYTES (2u << 20)
-#define CKPT_EVERY 4096 /* stream positions between checkpoints */
+#define CKPT_EVERY 128 /* stream positions between checkpoints */
 #define PAGE_SIZE 512
 
 /* nfs_rank() weight of the headline column (the text column has 1). */
