@@ -10,7 +10,7 @@ The dates come from tests/tools/datedump.c, a small test-only driver the
 Makefile builds as BUILD/tests/datedump (make test builds it too).
 
 usage: datescore.py [options]
-  --build DIR     build directory whose libnewsfs.a to link (default build-dat)
+  --build DIR     build directory whose tests/datedump to run (default build-dat)
   --no-make       do not run make for the driver first
   --shared DIR    the shared directory (default ../shared next to the repo)
   --full          date as the indexer does (manifest, file name, then text)
