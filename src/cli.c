@@ -588,6 +588,11 @@ int cli_check(int argc, char **argv)
                        " region) a LEFT JOIN region_counts r ON r.code = a.region"
                        " WHERE r.direct IS NULL OR r.direct != a.n",
                        "0");
+    bad += check_query(db, "issue count",
+                       "SELECT (SELECT count(*) FROM sources) ="
+                       " coalesce((SELECT value FROM meta WHERE key = 'issue_count'),"
+                       " (SELECT count(*) FROM sources))",
+                       "1");
     bad += check_query(db, "view names unique",
                        "SELECT count(*) - count(DISTINCT vname) FROM articles", "0");
     sqlite3_close(db);

@@ -57,8 +57,12 @@ uint64_t tree_ino_id(nfs_ino ino)
 
 static const char *conn_sql[Q_COUNT] = {
     [Q_GENERATION] = "SELECT value FROM meta WHERE key = 'generation'",
-    [Q_UPDATED_AT] = "SELECT max(indexed_at) FROM sources",
-    [Q_ISSUE_COUNT] = "SELECT count(*) FROM sources",
+    /* kept in meta by the index's triggers; the scans are for an index
+     * written before them, until its next update */
+    [Q_UPDATED_AT] = "SELECT coalesce((SELECT value FROM meta WHERE key = 'updated_at'),"
+                     " (SELECT max(indexed_at) FROM sources))",
+    [Q_ISSUE_COUNT] = "SELECT coalesce((SELECT value FROM meta WHERE key = 'issue_count'),"
+                      " (SELECT count(*) FROM sources))",
     [Q_ISSUE_BY_NAME] = "SELECT id, n_articles, mtime_ns, date FROM sources WHERE issue = ?",
     [Q_ISSUE_BY_ID] = "SELECT issue, n_articles, mtime_ns, date FROM sources WHERE id = ?",
     [Q_ISSUE_LIST] = "SELECT id, issue, n_articles, mtime_ns, date FROM sources WHERE id > ?"

@@ -3,7 +3,9 @@
  * article across views, exact sizes, xattr protocol, saved queries,
  * probe names, names of articles, re-indexing. */
 #include <errno.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "index.h"
@@ -370,6 +372,78 @@ static void test_names(void)
     free(n);
 }
 
+/* Copy fixture issue file name into dir. */
+static int copy_fixture_issue(const char *dir, const char *name)
+{
+    char from[4096], to[4096];
+    snprintf(from, sizeof from, "%s/%s", tl_fixture("corpus"), name);
+    snprintf(to, sizeof to, "%s/%s", dir, name);
+    size_t len;
+    char *text = tl_slurp(from, &len);
+    FILE *f = text ? fopen(to, "wb") : NULL;
+    int ok = f && fwrite(text, 1, len, f) == len;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    free(text);
+    return ok ? 0 : -1;
+}
+
+/* The issue count (nlink of issues/) and the index time (mtime of the
+ * root) come from counters the index keeps; they follow new and removed
+ * issues. */
+static void test_counters_follow_updates(void)
+{
+    char dir[256], db[300], p[320];
+    snprintf(dir, sizeof dir, "/tmp/newsfs-test-counters-%d", (int)getpid());
+    snprintf(db, sizeof db, "%s.db", dir);
+    CHECK_INT(mkdir(dir, 0700), 0);
+    CHECK_INT(copy_fixture_issue(dir, "2021-03-15.txt"), 0);
+    CHECK_INT(copy_fixture_issue(dir, "2021-03-16.txt"), 0);
+    index_options opt = {0};
+    index_stats st;
+    nfs_err err;
+    tree *t = NULL;
+    tree_conn *c = NULL;
+    tree_attr a;
+    CHECK_INT(index_update(db, dir, &opt, &st, &err), 0);
+    CHECK_INT(tree_open(db, &t, &err), 0);
+    CHECK_INT(tree_conn_open(t, &c, &err), 0);
+    if (c) {
+        CHECK_INT(tree_resolve(c, "/issues", &a), 0);
+        CHECK_INT(a.nlink, 2 + 2);
+        CHECK_INT(tree_resolve(c, "/", &a), 0);
+        CHECK(a.mtime > 0 && a.mtime <= (int64_t)time(NULL));
+        tree_conn_close(c);
+    }
+    tree_close(t);
+    snprintf(p, sizeof p, "%s/2021-03-16.txt", dir);
+    CHECK_INT(unlink(p), 0);
+    CHECK_INT(copy_fixture_issue(dir, "2021-06-02.txt"), 0);
+    CHECK_INT(copy_fixture_issue(dir, "2021-06-03.txt"), 0);
+    CHECK_INT(index_update(db, dir, &opt, &st, &err), 0);
+    t = NULL;
+    c = NULL;
+    CHECK_INT(tree_open(db, &t, &err), 0);
+    CHECK_INT(tree_conn_open(t, &c, &err), 0);
+    if (c) {
+        CHECK_INT(tree_resolve(c, "/issues", &a), 0);
+        CHECK_INT(a.nlink, 2 + 3);
+        tree_conn_close(c);
+    }
+    tree_close(t);
+    const char *files[] = {"2021-03-15.txt", "2021-06-02.txt", "2021-06-03.txt"};
+    for (size_t i = 0; i < NFS_ARRAY_LEN(files); i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+    unlink(db);
+    snprintf(p, sizeof p, "%s-wal", db);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", db);
+    unlink(p);
+}
+
 int main(void)
 {
     snprintf(db_path, sizeof db_path, "/tmp/newsfs-test-tree-%d.db", (int)getpid());
@@ -395,6 +469,7 @@ int main(void)
     RUN(test_saved_queries);
     RUN(test_search_inodes_distinct);
     RUN(test_names);
+    RUN(test_counters_follow_updates);
     tree_conn_close(C);
     tree_close(T);
     char p[300];
