@@ -32,8 +32,13 @@
 
 /* Register the tokenizer, and the ranking function search uses
  * (nfs_rank(), src/rank.h), on a connection: needed on every connection
- * that reads or writes the fts table. */
+ * that reads or writes the fts table. The folding tables are built on
+ * first use (about 10 ms of ICU calls; a mount does not wait for them). */
 int nfs_tokenizer_register(sqlite3 *db, nfs_err *err);
+
+/* Build the folding tables now; an error if ICU's data is unusable. The
+ * indexer calls it before writing, so that it fails before any work. */
+int nfs_tokenizer_ready(nfs_err *err);
 
 /* Fold text as the tokenizer does (NFKC, case folding, traditional ->
  * simplified; separators are kept). Returns a new string; *out_len its

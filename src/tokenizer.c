@@ -308,11 +308,16 @@ static fts5_api *fts5_api_of(sqlite3 *db)
     return api;
 }
 
-int nfs_tokenizer_register(sqlite3 *db, nfs_err *err)
+int nfs_tokenizer_ready(nfs_err *err)
 {
     char why[256];
     if (fold_ready(why, sizeof why) != 0)
         return nfs_err_set(err, "cannot set up the search tokenizer: %s", why);
+    return 0;
+}
+
+int nfs_tokenizer_register(sqlite3 *db, nfs_err *err)
+{
     fts5_api *api = fts5_api_of(db);
     if (!api || api->iVersion < 2)
         return nfs_err_set(err, "this SQLite has no usable FTS5 (%s)", sqlite3_errmsg(db));
