@@ -110,6 +110,7 @@ int tree_open(const char *db_path, tree **out, nfs_err *err)
     *out = NULL;
     tree *t = nfs_xcalloc(1, sizeof *t);
     t->db_path = nfs_xstrdup(db_path);
+    t->rows = listing_cache_new(LISTING_CACHE_BYTES);
     t->uid = getuid();
     t->gid = getgid();
     pthread_mutex_init(&t->lock, NULL);
@@ -165,6 +166,7 @@ void tree_close(tree *t)
     if (!t)
         return;
     search_nodes_free(&t->searches);
+    listing_cache_free(t->rows);
     gaz_close(t->gaz);
     taxonomy_free(t->tax);
     for (size_t i = 0; i < t->n_retired; i++)

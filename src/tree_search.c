@@ -401,40 +401,40 @@ static void put_rank(strbuf *sb, uint64_t rank, int width)
         sb_putc(sb, digits[--n]);
 }
 
-/* One row of Q_ARTICLES_VIEW_BATCH. */
-typedef struct {
-    int64_t id;
-    char *vname;
-    int64_t size, mtime;
-    int ntopics;
-} view_row;
-
 /* Attributes and view names of ids[0..n) (n <= VIEW_BATCH) into rows, in
- * the order of ids; rows of articles gone since the search ran get id 0. */
-static int fetch_views(tree_conn *c, const int64_t *ids, size_t n, view_row *rows)
+ * the order of ids, from the listing cache or else the index; rows of
+ * articles gone since the search ran get id 0. */
+static int fetch_views(tree_conn *c, const int64_t *ids, size_t n, listing_row *rows)
 {
+    int64_t gen = tree_generation(c->t);
+    for (size_t i = 0; i < n; i++)
+        rows[i].id = 0;
+    if (listing_cache_get(c->t->rows, gen, ids, n, rows) == n)
+        return 0;
     sqlite3_stmt *st = tree_stmt(c, Q_ARTICLES_VIEW_BATCH);
-    for (size_t i = 0; i < n; i++) {
-        sqlite3_bind_int64(st, (int)i + 1, ids[i]);
-        rows[i] = (view_row){0};
-    }
+    sqlite3_clear_bindings(st);
+    int misses = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!rows[i].id)
+            sqlite3_bind_int64(st, ++misses, ids[i]);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
         for (size_t i = 0; i < n; i++)
             if (ids[i] == id && rows[i].id == 0) {
-                rows[i] = (view_row){id, nfs_xstrdup((const char *)sqlite3_column_text(st, 1)),
-                                     sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
-                                     sqlite3_column_int(st, 4)};
+                listing_row *r = &rows[i];
+                r->id = id;
+                const char *vname = (const char *)sqlite3_column_text(st, 1);
+                snprintf(r->vname, sizeof r->vname, "%s", vname ? vname : "");
+                r->size = sqlite3_column_int64(st, 2);
+                r->mtime = sqlite3_column_int64(st, 3);
+                r->ntopics = sqlite3_column_int(st, 4);
+                listing_cache_put(c->t->rows, gen, r, 1);
                 break;
             }
     }
     sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        free(rows[i].vname);
-    return -EIO;
+    return rc == SQLITE_DONE ? 0 : -EIO;
 }
 
 /* List the results of node n from position pos; n->list_lock held. */
@@ -467,11 +467,11 @@ static int list_results(tree_conn *c, search_node *n, uint64_t pos, tree_fill_fn
         }
         if (k == 0)
             break;
-        view_row rows[VIEW_BATCH];
+        listing_row rows[VIEW_BATCH];
         if (rc == 0)
             rc = fetch_views(c, ids, k, rows);
-        for (size_t i = 0; i < k; i++) {
-            if (rc == 0 && !full && rows[i].id) {
+        for (size_t i = 0; rc == 0 && i < k; i++) {
+            if (!full && rows[i].id) {
                 sb_clear(&name);
                 put_rank(&name, pos + i + 1, width);
                 sb_putc(&name, ' ');
@@ -481,8 +481,6 @@ static int list_results(tree_conn *c, search_node *n, uint64_t pos, tree_fill_fn
                                   rows[i].mtime, rows[i].ntopics, &a);
                 full = fill(ctx, name.s, &a, KEY_BASE + pos + i + 1);
             }
-            if (rc == 0)
-                free(rows[i].vname); /* on error fetch_views freed them */
         }
         pos += k;
         if (k < VIEW_BATCH)
