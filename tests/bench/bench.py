@@ -611,6 +611,25 @@ def phase_passes(prep):
                "same result" if ph["same"] else "DIFFERENT results"))
 
 
+# the largest listing whose native floor is measured (creating the files
+# costs about 20 us each)
+FLOOR_MAX = int(E.get("BENCH_FLOOR_MAX", "60000"))
+
+
+def native_floor(names):
+    """Median time of `ls` over a directory on local disk holding empty files
+    of the same names: what listing that many entries costs any file
+    system here, the floor under `ls search/<q>`."""
+    d = os.path.join(TMP, "floor")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    for nm in names:
+        os.close(os.open(os.path.join(d, nm), os.O_CREAT | os.O_WRONLY, 0o644))
+    ts = [run(["ls", d], out=os.devnull)[0] for _ in range(3)]
+    shutil.rmtree(d, ignore_errors=True)
+    return median(ts)
+
+
 def phase_search(prep, inos):
     """Per query: time `ls MNT/search/<q>`, then `grep -rlF <q>` over the
     native copy; then compare the two sets of articles by inode."""
@@ -657,6 +676,8 @@ def phase_search(prep, inos):
                     else:
                         want.add(ino)
                 rec["unresolved"] = bad
+                if len(names) <= FLOOR_MAX:
+                    rec["floor_s"] = native_floor(names)
                 rec["only_search"] = len(got - want)
                 rec["only_grep"] = len(want - got)
                 rec["same"] = got == want and bad == 0 and rec["ls_rc"] == 0
@@ -794,6 +815,15 @@ def report(started, finished):
                 % (len(qs), nls, ngr, diff, "; %d failed" % errs if errs else ""))
             row("ls search/<%d char%s> p99" % (k, "s" if k > 1 else ""), fs(p99(ls)), fs(p99(gr)),
                 fr(p99(ls), p99(gr)), "native = grep -rlF over the copy")
+            fl = [r for r in qs if "floor_s" in r]
+            if fl:
+                row("  vs ls of the same names on disk, median",
+                    fs(median([r["ls_s"] for r in fl])), fs(median([r["floor_s"] for r in fl])),
+                    fr(median([r["ls_s"] for r in fl]), median([r["floor_s"] for r in fl])),
+                    "%d queries; native = ls of a local directory of the listed names;"
+                    " grep -rlF / that = %s, the most any listing could reach"
+                    % (len(fl), fr(median([r["grep_s"] for r in fl]),
+                                   median([r["floor_s"] for r in fl]))))
     ds = R["daemons"]
     if ds:
         peak = max(ds, key=lambda d: d["hwm_kb"] or 0)

@@ -21,6 +21,8 @@
 #   BENCH_MOUNTS   mount/unmount cycles timed (default 5)
 #   BENCH_KEEP=1   keep the native copies (run/native, run/native-largest) afterwards
 #   BENCH_DROP=0   never drop the kernel caches (cold = a fresh mount only)
+#   BENCH_FLOOR_MAX  largest search listing whose floor (ls of a local
+#                  directory of the same names) is measured (default 60000)
 #
 # Needs /dev/fuse and fusermount3 (else skips, exit 0), python3 (stdlib only),
 # /usr/bin/time (installed from Debian when missing and root). As root, "cold"
@@ -37,12 +39,13 @@ BENCH_REPS=${BENCH_REPS:-3}
 BENCH_MOUNTS=${BENCH_MOUNTS:-5}
 BENCH_KEEP=${BENCH_KEEP:-}
 BENCH_DROP=${BENCH_DROP:-1}
+BENCH_FLOOR_MAX=${BENCH_FLOOR_MAX:-60000}
 BENCH_DIR=${BENCH_DIR:-$(dirname "$NEWSFS")/bench}
 
 say() { echo "bench: $*" >&2; }
 skip() { say "skipped: $*"; exit 0; }
 
-for v in BENCH_ISSUES BENCH_SEED BENCH_QUERIES BENCH_REPS BENCH_MOUNTS; do
+for v in BENCH_ISSUES BENCH_SEED BENCH_QUERIES BENCH_REPS BENCH_MOUNTS BENCH_FLOOR_MAX; do
     eval "x=\$$v"
     case $x in '' | *[!0-9]*) say "$v must be a number (got '$x')"; exit 2 ;; esac
 done
@@ -132,7 +135,7 @@ rm -rf "$RUN/tmp"
 : >"$RUN/newsfs.log"
 
 export NEWSFS BENCH_ISSUES BENCH_SEED BENCH_QUERIES BENCH_REPS BENCH_MOUNTS BENCH_KEEP \
-    BENCH_DROP BENCH_DIR BENCH_GEN
+    BENCH_DROP BENCH_DIR BENCH_GEN BENCH_FLOOR_MAX
 # In the background so that a signal reaches our trap at once (wait returns);
 # the trap then stops the driver, which unmounts and ends its daemons.
 BENCH_CORPUS=$CORPUS BENCH_RUN=$RUN BENCH_PIDFILE=$PIDFILE \
