@@ -85,4 +85,12 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
 /* The index generation (meta.generation), 0 on a new index. */
 int64_t index_generation(sqlite3 *db);
 
+/* The largest article id ever given (ids are never reused), 0 if none. */
+int64_t index_last_article_id(sqlite3 *db);
+
+/* Add the articles with id > after_id to the full-text index. Writers call
+ * it once before committing the articles they inserted (see the schema in
+ * src/index.c for why not a trigger per article). */
+int index_fts_add_after(sqlite3 *db, int64_t after_id, nfs_err *err);
+
 #endif

@@ -197,6 +197,7 @@ typedef struct {
     int changed;     /* this transaction changed something */
     int logging;     /* write the change log (not during a bulk load) */
     int64_t next_gen; /* the generation this transaction will commit */
+    int64_t fts_after; /* articles with a larger id are not in fts yet */
 } writer;
 
 static int db_fail(writer *w, nfs_err *err, const char *what)
@@ -243,6 +244,21 @@ static int tx_begin(writer *w, nfs_err *err)
     sqlite3_stmt *st = w->st[ST_GENERATION];
     w->next_gen = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) + 1 : 1;
     sqlite3_reset(st);
+    w->fts_after = index_last_article_id(w->db);
+    return 0;
+}
+
+/* Put the articles inserted since the last call into fts: before a
+ * commit, and before articles are deleted (the delete trigger takes them
+ * out of fts, so they must be in it). */
+static int fts_catch_up(writer *w, nfs_err *err)
+{
+    int64_t last = index_last_article_id(w->db);
+    if (last <= w->fts_after)
+        return 0;
+    if (index_fts_add_after(w->db, w->fts_after, err) != 0)
+        return -1;
+    w->fts_after = last;
     return 0;
 }
 
@@ -284,6 +300,11 @@ static int tx_commit(writer *w, nfs_err *err)
 {
     if (!w->in_tx)
         return 0;
+    if (fts_catch_up(w, err) != 0) {
+        exec_sql(w->db, "ROLLBACK", NULL);
+        w->in_tx = 0;
+        return -1;
+    }
     if (w->changed && step_done(w->st[ST_GENERATION_BUMP]) != 0) {
         db_fail(w, err, "generation");
         exec_sql(w->db, "ROLLBACK", NULL);
@@ -338,6 +359,8 @@ static int region_count_add(writer *w, uint32_t code, int delta)
  * trigger keeps fts, places, topics in step). */
 static int delete_articles(writer *w, int64_t source_id, nfs_err *err)
 {
+    if (fts_catch_up(w, err) != 0)
+        return -1;
     sqlite3_stmt *st = w->st[ST_ARTICLES_OF_SOURCE];
     sqlite3_bind_int64(st, 1, source_id);
     uint32_t *codes = NULL;

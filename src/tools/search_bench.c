@@ -110,6 +110,15 @@ static size_t split_blocks(char *text, size_t len, block **out)
     return n;
 }
 
+/* Index the articles added since *after (the indexer does it at commit). */
+static void fts_add_new(sqlite3 *db, int64_t *after)
+{
+    nfs_err err;
+    if (index_fts_add_after(db, *after, &err) != 0)
+        fprintf(stderr, "%s\n", err.msg);
+    *after = index_last_article_id(db);
+}
+
 static int cmd_load(const char *dir, const char *dbpath)
 {
     sqlite3 *db;
@@ -153,6 +162,7 @@ static int cmd_load(const char *dir, const char *dbpath)
         fprintf(stderr, "%s\n", sqlite3_errmsg(db));
         return 1;
     }
+    int64_t fts_after = 0;
     double t0 = nfs_now();
     size_t bytes = 0, n_art = 0;
     sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
@@ -237,11 +247,13 @@ static int cmd_load(const char *dir, const char *dbpath)
         free(b);
         free(text);
         if (f % 500 == 499) {
+            fts_add_new(db, &fts_after);
             sqlite3_exec(db, "COMMIT; BEGIN", NULL, NULL, NULL);
             fprintf(stderr, "\r%zu files, %zu articles, %.1f MB/s", f + 1, n_art,
                     bytes / (nfs_now() - t0) / 1e6);
         }
     }
+    fts_add_new(db, &fts_after);
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     double t_ins = nfs_now() - t0;
     double t1 = nfs_now();

@@ -50,6 +50,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         fprintf(stderr, "fuzz_query setup: %s\n", msg);
         abort();
     }
+    if (index_fts_add_after(db, 0, &err) != 0) { /* as the indexer does at commit */
+        fprintf(stderr, "fuzz_query setup: %s\n", err.msg);
+        abort();
+    }
     unlink(path); /* the open connection keeps it */
     return 0;
 }
