@@ -25,9 +25,13 @@
 #include "segment.h"
 #include "topics.h"
 
-/* A batch is committed after this many files or this many seconds. */
-#define BATCH_FILES 256
-#define BATCH_SECONDS 2.0
+/* A batch is committed after this many files or this many seconds: a
+ * mount sees an update's progress at that pace. Every commit writes the
+ * pages it dirtied to the WAL again (B-tree interiors, counters), so
+ * larger batches write less (2,000 issues: 256 files or 2 s -> 1,024
+ * files or 5 s, 6.0 -> 5.4 s). */
+#define BATCH_FILES 1024
+#define BATCH_SECONDS 5.0
 /* Generations of the change log kept for mounts to catch up with. */
 #define CHANGE_LOG_KEEP 1000
 /* Corpus folders nest at most this deep. */
