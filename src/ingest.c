@@ -202,6 +202,13 @@ typedef struct {
     int logging;     /* write the change log (not during a bulk load) */
     int64_t next_gen; /* the generation this transaction will commit */
     int64_t fts_after; /* articles with a larger id are not in fts yet */
+    /* a bulk load's region count changes, added up until the commit:
+     * open addressing over code + 1 (0 = empty) */
+    struct region_delta {
+        uint32_t key;
+        int direct, total;
+    } *deltas;
+    size_t n_deltas, cap_deltas; /* cap_deltas: a power of two */
 } writer;
 
 static int db_fail(writer *w, nfs_err *err, const char *what)
@@ -300,11 +307,14 @@ static int log_article(writer *w, int64_t article_id, int64_t source_id, uint32_
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+static int region_deltas_flush(writer *w);
+
 static int tx_commit(writer *w, nfs_err *err)
 {
     if (!w->in_tx)
         return 0;
-    if (fts_catch_up(w, err) != 0) {
+    if (fts_catch_up(w, err) != 0 ||
+        (region_deltas_flush(w) != 0 && db_fail(w, err, "region counts"))) {
         exec_sql(w->db, "ROLLBACK", NULL);
         w->in_tx = 0;
         return -1;
@@ -324,10 +334,73 @@ static int tx_commit(writer *w, nfs_err *err)
     return 0;
 }
 
-/* Add delta articles filed at code to region_counts (direct at code, total
- * at code and every ancestor). */
+/* Add to the pending change of region code (bulk loads). */
+static void region_delta_add(writer *w, uint32_t code, int direct, int total)
+{
+    if (2 * (w->n_deltas + 1) > w->cap_deltas) {
+        size_t cap = w->cap_deltas ? 2 * w->cap_deltas : 1024;
+        struct region_delta *d = nfs_xcalloc(cap, sizeof *d);
+        for (size_t i = 0; i < w->cap_deltas; i++)
+            if (w->deltas[i].key) {
+                size_t j = (w->deltas[i].key * 2654435761u) & (cap - 1);
+                while (d[j].key)
+                    j = (j + 1) & (cap - 1);
+                d[j] = w->deltas[i];
+            }
+        free(w->deltas);
+        w->deltas = d;
+        w->cap_deltas = cap;
+    }
+    uint32_t key = code + 1;
+    size_t j = (key * 2654435761u) & (w->cap_deltas - 1);
+    while (w->deltas[j].key && w->deltas[j].key != key)
+        j = (j + 1) & (w->cap_deltas - 1);
+    if (!w->deltas[j].key) {
+        w->deltas[j].key = key;
+        w->n_deltas++;
+    }
+    w->deltas[j].direct += direct;
+    w->deltas[j].total += total;
+}
+
+/* Write the pending region count changes (before a commit). */
+static int region_deltas_flush(writer *w)
+{
+    sqlite3_stmt *st = w->st[ST_REGION_ADD];
+    for (size_t i = 0; i < w->cap_deltas && w->n_deltas; i++) {
+        struct region_delta *d = &w->deltas[i];
+        if (!d->key)
+            continue;
+        sqlite3_bind_int64(st, 1, d->key - 1);
+        sqlite3_bind_int(st, 2, d->direct);
+        sqlite3_bind_int(st, 3, d->total);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW)
+            return -1;
+        *d = (struct region_delta){0};
+        w->n_deltas--;
+    }
+    return 0;
+}
+
+/* Count an article in (delta 1) or out of (-1) region code (direct) and
+ * its ancestors (total), logging region directories that appear or
+ * disappear. A bulk
+ * load logs nothing: it adds the counts up and writes them at the commit
+ * (one row update per region, not one per article and level: 5.8% of its
+ * time on 133k articles). */
 static int region_count_add(writer *w, uint32_t code, int delta)
 {
+    if (!w->logging) {
+        int first = 1;
+        for (uint32_t c = code;; c = gaz_parent(w->gaz, c)) {
+            region_delta_add(w, c, first ? delta : 0, delta);
+            first = 0;
+            if (c == 0)
+                return 0;
+        }
+    }
     sqlite3_stmt *st = w->st[ST_REGION_ADD];
     int first = 1;
     for (uint32_t c = code;; c = gaz_parent(w->gaz, c)) {
@@ -1097,6 +1170,7 @@ out:
         exec_sql(w.db, "ROLLBACK", NULL);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(w.st[i]);
+    free(w.deltas);
     if (rc == 0)
         exec_sql(w.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
     sqlite3_close(w.db);
