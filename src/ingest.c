@@ -386,10 +386,9 @@ static int region_deltas_flush(writer *w)
 
 /* Count an article in (delta 1) or out of (-1) region code (direct) and
  * its ancestors (total), logging region directories that appear or
- * disappear. A bulk
- * load logs nothing: it adds the counts up and writes them at the commit
- * (one row update per region, not one per article and level: 5.8% of its
- * time on 133k articles). */
+ * disappear. A bulk load logs nothing: it adds the counts up and writes
+ * them at the commit (one row update per region, not one per article and
+ * level: 5.8% of its time on 133k articles). */
 static int region_count_add(writer *w, uint32_t code, int delta)
 {
     if (!w->logging) {
