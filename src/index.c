@@ -91,11 +91,6 @@ static const char *schema_sql[] = {
      * merged again and again (perf: 43% of the indexer's time under
      * sqlite3VtabSavepoint). Indexes made with the trigger lose it here. */
     "DROP TRIGGER IF EXISTS article_texts_ai",
-    /* FTS5 writes its pending terms as a segment when they pass this size
-     * or at commit: with 8 MB a batch of the indexer is one or two
-     * segments, with 1 MB (the default) it was several (2,000 issues:
-     * 7.2 -> 5.9 s; 32 MB: no faster, 25 MB more memory) */
-    "INSERT INTO fts(fts, rank) VALUES('hashsize', 8388608)",
     "CREATE TRIGGER IF NOT EXISTS articles_ad AFTER DELETE ON articles BEGIN"
     " INSERT INTO fts(fts, rowid, text, headline) VALUES('delete', old.id,"
     "  (SELECT text FROM article_texts WHERE id = old.id), old.headline);"

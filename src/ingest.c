@@ -1013,6 +1013,13 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
                            tx_commit(&w, err) != 0))
             goto out;
     }
+    /* FTS5 writes its pending terms as a segment when they pass this size
+     * or at commit: with 8 MB a batch is one or two segments, with 1 MB
+     * (the default) it was several (2,000 issues: 7.2 -> 5.9 s; 32 MB: no
+     * faster, 25 MB more memory). Set here, not with the schema, so that
+     * other writers (newsfs check, mkdir under search/) write nothing. */
+    if (exec_sql(w.db, "INSERT INTO fts(fts, rank) VALUES('hashsize', 8388608)", err) != 0)
+        goto out;
     w.gaz = gaz;
     w.tax = tax;
 

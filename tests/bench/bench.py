@@ -821,13 +821,12 @@ def report(started, finished):
                 fr(p99(ls), p99(gr)), "native = grep -rlF over the copy")
             fl = [r for r in qs if "floor_s" in r]
             if fl:
-                row("  vs ls of the same names on disk, median",
-                    fs(median([r["ls_s"] for r in fl])), fs(median([r["floor_s"] for r in fl])),
-                    fr(median([r["ls_s"] for r in fl]), median([r["floor_s"] for r in fl])),
+                fl_ls, fl_floor = median([r["ls_s"] for r in fl]), median([r["floor_s"] for r in fl])
+                row("  vs ls of the same names on disk, median", fs(fl_ls), fs(fl_floor),
+                    fr(fl_ls, fl_floor),
                     "%d queries; native = ls of a local directory of the listed names;"
                     " grep -rlF / that = %s, the most any listing could reach"
-                    % (len(fl), fr(median([r["grep_s"] for r in fl]),
-                                   median([r["floor_s"] for r in fl]))))
+                    % (len(fl), fr(median([r["grep_s"] for r in fl]), fl_floor)))
     ds = R["daemons"]
     if ds:
         peak = max(ds, key=lambda d: d["hwm_kb"] or 0)
