@@ -61,6 +61,11 @@ typedef enum {
  * is registered on the connection. */
 int index_open_db(const char *path, int readonly, sqlite3 **out, nfs_err *err);
 
+/* 0 when an index file exists at path; else -1, err saying there is none
+ * (and that a first index run is building it, when one is). For the
+ * commands that read an index and must not create an empty one. */
+int index_exists(const char *path, nfs_err *err);
+
 typedef struct {
     const char *topics_file; /* NULL = keep the stored taxonomy (default one on a new index) */
     int progress;            /* print progress to stderr (the CLI sets it when stderr is a tty) */

@@ -25,6 +25,7 @@ static const char usage_index[] =
     "Create or update the index DB of the issue files (*.txt) under CORPUS_DIR.\n"
     "Only new and changed files are read; files gone from CORPUS_DIR are dropped.\n"
     "The index may be mounted meanwhile: the mount shows the new state when done.\n"
+    "A first index is built in DB.building and appears at DB when complete.\n"
     "  --topics FILE  file articles under the topics of FILE (see README: topics\n"
     "                 file format); kept for later runs; re-files every article\n"
     "                 without re-reading the corpus\n"
@@ -127,11 +128,19 @@ int cli_mount(int argc, char **argv)
         sb_free(&fuse_opts);
         return 2;
     }
+    nfs_err err;
+    if (index_exists(pos[0], &err) != 0) {
+        fprintf(stderr, "newsfs mount: %s\n", err.msg);
+        sb_free(&fuse_opts);
+        return 1;
+    }
     /* the daemon changes directory to /: give it absolute paths */
     char *db = realpath(pos[0], NULL);
+    int db_errno = errno;
     char *mnt = realpath(pos[1], NULL);
     if (!db || !mnt) {
-        fprintf(stderr, "newsfs mount: %s: %s\n", !db ? pos[0] : pos[1], strerror(errno));
+        fprintf(stderr, "newsfs mount: %s: %s\n", !db ? pos[0] : pos[1],
+                strerror(!db ? db_errno : errno));
         free(db);
         free(mnt);
         sb_free(&fuse_opts);
@@ -140,7 +149,6 @@ int cli_mount(int argc, char **argv)
     opt.db_path = db;
     opt.mountpoint = mnt;
     opt.fuse_opts = fuse_opts.s;
-    nfs_err err;
     int rc = fsmount_run(&opt, &err);
     if (rc != 0)
         fprintf(stderr, "newsfs mount: %s\n", err.msg);
@@ -559,7 +567,8 @@ int cli_check(int argc, char **argv)
     }
     sqlite3 *db;
     nfs_err err;
-    if (index_open_db(argv[1], 0, &db, &err) != 0) {
+    /* check writes (the FTS5 integrity check is a command) but never creates */
+    if (index_exists(argv[1], &err) != 0 || index_open_db(argv[1], 0, &db, &err) != 0) {
         fprintf(stderr, "newsfs check: %s\n", err.msg);
         return 1;
     }

@@ -2,9 +2,11 @@
  * schema itself is documented in index.h). Writing is in ingest.c. */
 #include "index.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tokenizer.h"
 
@@ -189,9 +191,30 @@ int index_fts_add_after(sqlite3 *db, int64_t after_id, nfs_err *err)
     return 0;
 }
 
+int index_exists(const char *path, nfs_err *err)
+{
+    struct stat st;
+    if (stat(path, &st) == 0)
+        return 0;
+    int e = errno;
+    strbuf building = {0};
+    sb_printf(&building, "%s.building", path); /* staging.h */
+    int busy = e == ENOENT && stat(building.s, &st) == 0;
+    if (e == ENOENT)
+        nfs_err_set(err, "%s: no index there%s", path,
+                    busy ? " yet (a first newsfs index run is building it, or was interrupted)"
+                         : " (create it with: newsfs index CORPUS_DIR DB)");
+    else
+        nfs_err_set(err, "%s: %s", path, strerror(e));
+    sb_free(&building);
+    return -1;
+}
+
 int index_open_db(const char *path, int readonly, sqlite3 **out, nfs_err *err)
 {
     *out = NULL;
+    if (readonly && index_exists(path, err) != 0)
+        return -1;
     sqlite3 *db = NULL;
     int flags = readonly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     flags |= SQLITE_OPEN_NOMUTEX; /* each connection is used by one thread at a time */

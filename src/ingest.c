@@ -23,6 +23,7 @@
 #include "gazetteer.h"
 #include "names.h"
 #include "segment.h"
+#include "staging.h"
 #include "topics.h"
 
 /* A batch is committed after this many files or this many seconds: a
@@ -962,6 +963,20 @@ static void progress(const index_options *opt, const index_stats *s, size_t done
 
 /* ---- the whole run ---- */
 
+/* Switch db (a staged first load, written without a journal) to WAL. */
+static int journal_mode_wal(sqlite3 *db, nfs_err *err)
+{
+    sqlite3_stmt *st;
+    int ok = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st, NULL) == SQLITE_OK) {
+        const unsigned char *mode = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+        ok = mode && !strcmp((const char *)mode, "wal");
+        sqlite3_finalize(st);
+    }
+    return ok ? 0 : nfs_err_set(err, "cannot switch the new index to WAL mode: %s",
+                                sqlite3_errmsg(db));
+}
+
 int index_update(const char *db_path, const char *corpus_dir, const index_options *opt,
                  index_stats *stats, nfs_err *err)
 {
@@ -978,8 +993,20 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
     taxonomy *tax = NULL;
     corpus_scan sc = {0};
     int rc = -1;
-    if (index_open_db(db_path, 0, &w.db, err) != 0)
+    /* a first load is built aside without a journal and published whole
+     * (staging.h); an update commits in place, batch by batch */
+    staging stage;
+    int staged = staging_begin(db_path, &stage, err);
+    if (staged < 0)
         return -1;
+    if (index_open_db(staged ? stage.path : db_path, 0, &w.db, err) != 0) {
+        if (staged)
+            staging_abandon(&stage);
+        return -1;
+    }
+    if (staged && (exec_sql(w.db, "PRAGMA journal_mode = OFF", err) != 0 ||
+                   exec_sql(w.db, "PRAGMA synchronous = OFF", err) != 0))
+        goto out;
     for (int i = 0; i < ST_COUNT; i++)
         if (sqlite3_prepare_v3(w.db, writer_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &w.st[i],
                                NULL) != SQLITE_OK) {
@@ -1177,9 +1204,20 @@ out:
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(w.st[i]);
     free(w.deltas);
+    if (rc == 0 && staged && journal_mode_wal(w.db, err) != 0)
+        rc = -1; /* readers need WAL mode: the file is published with it */
     if (rc == 0)
         exec_sql(w.db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
-    sqlite3_close(w.db);
+    if (sqlite3_close(w.db) != SQLITE_OK && rc == 0) {
+        nfs_err_set(err, "%s: closing the index: %s", db_path, sqlite3_errmsg(w.db));
+        rc = -1;
+    }
+    if (staged) {
+        if (rc == 0)
+            rc = staging_publish(&stage, db_path, err);
+        else
+            staging_abandon(&stage);
+    }
     date_manifest_free((date_manifest *)w.manifest);
     scan_free(&sc);
     taxonomy_free(tax);
