@@ -53,6 +53,14 @@ void search_query_free(search_query *q);
 typedef struct search_results search_results;
 
 int search_execute(sqlite3 *db, const search_query *q, search_results **out, nfs_err *err);
+/* The same results, the pass over the matches cut in two by article id
+ * and run on two cores: the lower half on db (this thread), the upper half
+ * on helper (another connection to the same index, used on a thread of
+ * its own until this returns). helper NULL: search_execute. The halves
+ * may see two snapshots if an index run commits meanwhile; the listing is
+ * redone at the next generation anyway. */
+int search_execute_split(sqlite3 *db, sqlite3 *helper, const search_query *q,
+                         search_results **out, nfs_err *err);
 /* Make later calls on r use db (the calling thread's connection). */
 void search_results_use_db(search_results *r, sqlite3 *db);
 /* How many articles match (all of them, not only the ranked ones); known

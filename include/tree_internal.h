@@ -129,6 +129,9 @@ struct tree {
 struct tree_conn {
     tree *t;
     sqlite3 *db;
+    sqlite3 *helper; /* second connection: a search's other half runs on it
+                        (search_execute_split); opened on first use */
+    int helper_failed;
     sqlite3_stmt *st[Q_COUNT];
     int64_t index_time, index_time_gen;
 };

@@ -24,6 +24,8 @@
  */
 #include "search.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,7 +57,9 @@ struct search_results {
     char **param_text;
     int has_filter;
     uint64_t count;
-    /* ranked part */
+    /* ranked part: the heap of the pass, then the ids in order */
+    struct scored *heap;
+    size_t n_heap;
     int64_t *top;        /* rank order */
     int64_t *top_sorted; /* the same ids sorted, to skip them in the stream */
     size_t n_top;
@@ -132,7 +136,7 @@ static int prepare(const search_results *r, const char *sql, sqlite3_stmt **st, 
 
 /* ---- the best RANK_K in a heap ---- */
 
-typedef struct {
+typedef struct scored {
     double score; /* lower is better */
     int64_t id;
 } scored;
@@ -371,8 +375,9 @@ static int headline_column(sqlite3 *db)
     return col;
 }
 
-/* Count the matches, store their ids, rank them (text queries). */
-static int scan_matches(search_results *r, nfs_err *err)
+/* Count the matches with ids in [lo, hi] (hi < 0: no bound), store their
+ * ids, keep the best RANK_K in r->heap (text queries). */
+static int scan_matches(search_results *r, int64_t lo, int64_t hi, nfs_err *err)
 {
     strbuf sql = {0};
     if (!r->fts)
@@ -382,6 +387,9 @@ static int scan_matches(search_results *r, nfs_err *err)
     else
         sb_puts(&sql, "SELECT fts.rowid, " NFS_RANK_FUNCTION "(fts, 1.0, " HEADLINE_WEIGHT ")");
     from_where(r, &sql);
+    if (hi >= 0) /* computed integers, not text: nothing to bind */
+        sb_printf(&sql, " AND %s BETWEEN %lld AND %lld", id_column(r), (long long)lo,
+                  (long long)hi);
     sb_printf(&sql, " ORDER BY %s", id_column(r));
     sqlite3_stmt *st;
     int rc = prepare(r, sql.s, &st, err);
@@ -414,18 +422,65 @@ static int scan_matches(search_results *r, nfs_err *err)
     }
     sqlite3_finalize(st);
     r->count = count;
-    if (heap) {
-        qsort(heap, n, sizeof *heap, cmp_scored);
+    r->heap = heap;
+    r->n_heap = n;
+    return 0;
+}
+
+/* The ranked ids from the heap, best first, and sorted for lookups. */
+static void finish_top(search_results *r)
+{
+    if (r->heap) {
+        size_t n = r->n_heap;
+        qsort(r->heap, n, sizeof *r->heap, cmp_scored);
         r->top = nfs_xmalloc((n ? n : 1) * sizeof *r->top);
         r->top_sorted = nfs_xmalloc((n ? n : 1) * sizeof *r->top_sorted);
         for (size_t i = 0; i < n; i++)
-            r->top[i] = r->top_sorted[i] = heap[i].id;
+            r->top[i] = r->top_sorted[i] = r->heap[i].id;
         qsort(r->top_sorted, n, sizeof *r->top_sorted, cmp_id);
         r->n_top = n;
-        free(heap);
+        free(r->heap);
+        r->heap = NULL;
+        r->n_heap = 0;
     }
     r->cur = (id_cursor){0, 0, 0, 0};
-    return 0;
+}
+
+/* Add the pass over the higher ids, hi, to the pass over the lower ids,
+ * r: counts add up; the best RANK_K of both are kept; hi's stored ids
+ * follow r's while r's are complete (else the pages read from the index
+ * after r's last stored id cover them). */
+static void merge_upper(search_results *r, search_results *hi)
+{
+    r->count += hi->count;
+    if (r->heap && hi->heap) {
+        size_t n = r->n_heap + hi->n_heap;
+        scored *all = nfs_xmalloc((n ? n : 1) * sizeof *all);
+        memcpy(all, r->heap, r->n_heap * sizeof *all);
+        memcpy(all + r->n_heap, hi->heap, hi->n_heap * sizeof *all);
+        qsort(all, n, sizeof *all, cmp_scored);
+        free(r->heap);
+        r->heap = all;
+        r->n_heap = n < RANK_K ? n : RANK_K;
+    }
+    if (!r->ids_complete)
+        return;
+    int64_t prev = 0;
+    size_t off = 0;
+    for (uint64_t k = 0; k < hi->n_ids && r->ids_complete; k++) {
+        uint64_t delta = 0;
+        int shift = 0;
+        unsigned char b;
+        do {
+            b = hi->ids[off++];
+            delta |= (uint64_t)(b & 0x7F) << shift;
+            shift += 7;
+        } while (b & 0x80);
+        prev += (int64_t)delta;
+        store_id(r, prev);
+    }
+    if (!hi->ids_complete)
+        r->ids_complete = 0; /* the rest after r->last_id, read a page at a time */
 }
 
 /* ---- executing ---- */
@@ -475,6 +530,7 @@ void search_results_free(search_results *r)
         free(r->param_text[i]);
     free(r->param_text);
     free(r->params.v);
+    free(r->heap);
     free(r->top);
     free(r->top_sorted);
     free(r->ids);
@@ -489,12 +545,72 @@ int search_execute(sqlite3 *db, const search_query *q, search_results **out, nfs
     if (!db || !q)
         return nfs_err_set(err, "search: no query or no index");
     search_results *r = results_new(db, q);
-    if (scan_matches(r, err) != 0) {
+    if (scan_matches(r, 0, -1, err) != 0) {
         search_results_free(r);
         return -1;
     }
+    finish_top(r);
     *out = r;
     return 0;
+}
+
+typedef struct {
+    search_results *r;
+    int64_t lo, hi;
+    nfs_err err;
+    int rc;
+} scan_job;
+
+static void *scan_thread(void *arg)
+{
+    scan_job *j = arg;
+    j->rc = scan_matches(j->r, j->lo, j->hi, &j->err);
+    return NULL;
+}
+
+/* The largest article id (0 for none). */
+static int64_t max_article_id(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    int64_t id = -1;
+    if (sqlite3_prepare_v2(db, "SELECT max(id) FROM articles", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            id = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    return id;
+}
+
+int search_execute_split(sqlite3 *db, sqlite3 *helper, const search_query *q,
+                         search_results **out, nfs_err *err)
+{
+    int64_t max_id;
+    if (!helper || !db || !q || !q->fts || (max_id = max_article_id(db)) < 2)
+        return search_execute(db, q, out, err);
+    *out = NULL;
+    int64_t mid = max_id / 2;
+    search_results *r = results_new(db, q), *upper = results_new(helper, q);
+    scan_job job = {upper, mid + 1, INT64_MAX, {{0}}, 0};
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, scan_thread, &job) == 0;
+    int rc = scan_matches(r, 0, mid, err);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        scan_thread(&job); /* no thread to be had: one after the other */
+    if (rc == 0 && job.rc != 0) {
+        *err = job.err;
+        rc = -1;
+    }
+    if (rc == 0) {
+        merge_upper(r, upper);
+        finish_top(r);
+        *out = r;
+    } else {
+        search_results_free(r);
+    }
+    search_results_free(upper);
+    return rc;
 }
 
 void search_results_use_db(search_results *r, sqlite3 *db)

@@ -213,6 +213,7 @@ void tree_conn_close(tree_conn *c)
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(c->st[i]);
     sqlite3_close(c->db);
+    sqlite3_close(c->helper);
     free(c);
 }
 

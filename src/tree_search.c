@@ -445,7 +445,12 @@ static int list_results(tree_conn *c, search_node *n, uint64_t pos, tree_fill_fn
         search_results_free(n->results);
         n->results = NULL;
         nfs_err err;
-        if (search_execute(c->db, n->query, &n->results, &err) != 0) {
+        if (!c->helper && !c->helper_failed &&
+            index_open_db(c->t->db_path, 1, &c->helper, &err) != 0) {
+            nfs_log("searching on one core: %s", err.msg);
+            c->helper_failed = 1;
+        }
+        if (search_execute_split(c->db, c->helper, n->query, &n->results, &err) != 0) {
             nfs_log("search failed: %s", err.msg);
             return -EIO;
         }

@@ -26,6 +26,7 @@ typedef struct {
 static fx_article *arts;
 static size_t n_arts;
 static sqlite3 *db;
+static sqlite3 *helper; /* set: listings run split in two (search_execute_split) */
 static char db_path[64];
 static taxonomy *tax;
 static search_env env;
@@ -213,7 +214,8 @@ static listing run_parts(const char *const *parts, size_t n_parts)
         return l;
     }
     search_results *r;
-    if (search_execute(db, q, &r, &err) != 0) {
+    if ((helper ? search_execute_split(db, helper, q, &r, &err) : search_execute(db, q, &r, &err)) !=
+        0) {
         snprintf(l.err, sizeof l.err, "execute: %.1000s", err.msg);
         search_query_free(q);
         return l;
@@ -1152,9 +1154,71 @@ static void test_huge_results(void)
     listing s = run("-title:工会");
     CHECK(s.ok && s.n == (size_t)(N - N / 100));
     listing_free(&s);
+
+    /* the pass split in two halves on two connections lists the same, in
+     * the same order: ranked part, stored ids, and pages read from the
+     * index when the stored ids run out in either half */
+    const char *split_queries[] = {"工会", "简讯", "工会 -date:2021", "title:工会 OR 职工",
+                                   "date:2021 活动", "第1条", "\"组织职工\"", "罕见词",
+                                   "罕见词 OR 第1条"};
+    /* matches in the upper half only: there, and not in the lower half,
+     * the stored ids run out */
+    sqlite3_exec(big, "BEGIN", NULL, NULL, NULL);
+    for (int i = N + 1; i <= N + 3000; i++)
+        bad += insert_article(big, i, "简讯", "简讯\n\n罕见词出现在后半。", 220101, "2021");
+    sqlite3_exec(big, "COMMIT", NULL, NULL, NULL);
+    CHECK_INT(bad, 0);
+    CHECK(index_open_db(path, 1, &helper, &err) == 0);
+    const char *store[] = {NULL, "1000", "3000", "40000"};
+    for (size_t k = 0; k < NFS_ARRAY_LEN(store); k++) {
+        if (store[k])
+            setenv("NEWSFS_SEARCH_STORE_BYTES", store[k], 1);
+        for (size_t i = 0; i < NFS_ARRAY_LEN(split_queries); i++) {
+            sqlite3 *h = helper;
+            helper = NULL;
+            listing one = run(split_queries[i]);
+            helper = h;
+            listing two = run(split_queries[i]);
+            if (!strcmp(split_queries[i], "罕见词"))
+                CHECK_INT(one.n, 3000);
+            CHECK_MSG(one.ok && two.ok && one.n == two.n &&
+                          !memcmp(one.ids, two.ids, one.n * sizeof *one.ids),
+                      "%s (store %s): %zu vs %zu listed", split_queries[i],
+                      store[k] ? store[k] : "default", one.n, two.n);
+            listing_free(&one);
+            listing_free(&two);
+        }
+        unsetenv("NEWSFS_SEARCH_STORE_BYTES");
+    }
+    sqlite3_close(helper);
+    helper = NULL;
     db = saved;
     sqlite3_close(big);
     remove_db(path);
+}
+
+/* Every query of the small fixture lists the same split in two. */
+static void test_split_equals_single(void)
+{
+    const char *queries[] = {"工会", "长春", "劳模 工匠", "\"安全生产\"", "工 -会", "title:工会",
+                             "region:吉林省 工人", "topic:劳模工匠", "date:2020..2021 职工",
+                             "2020年", "OR", "会 OR 职"};
+    nfs_err err;
+    CHECK(index_open_db(db_path, 1, &helper, &err) == 0);
+    for (size_t i = 0; i < NFS_ARRAY_LEN(queries); i++) {
+        sqlite3 *h = helper;
+        helper = NULL;
+        listing one = run(queries[i]);
+        helper = h;
+        listing two = run(queries[i]);
+        CHECK_MSG(one.ok == two.ok && one.n == two.n &&
+                      (!one.n || !memcmp(one.ids, two.ids, one.n * sizeof *one.ids)),
+                  "%s: %zu vs %zu listed", queries[i], one.n, two.n);
+        listing_free(&one);
+        listing_free(&two);
+    }
+    sqlite3_close(helper);
+    helper = NULL;
 }
 
 int main(void)
@@ -1164,6 +1228,7 @@ int main(void)
         return 1;
     }
     RUN(test_substrings_equal_grep);
+    RUN(test_split_equals_single);
     RUN(test_one_character);
     RUN(test_traditional_equals_simplified);
     RUN(test_no_match_across_punctuation);
