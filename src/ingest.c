@@ -969,8 +969,9 @@ static int journal_mode_wal(sqlite3 *db, nfs_err *err)
     sqlite3_stmt *st;
     int ok = 0;
     if (sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &st, NULL) == SQLITE_OK) {
-        const unsigned char *mode = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
-        ok = mode && !strcmp((const char *)mode, "wal");
+        const char *mode =
+            sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+        ok = mode && !strcmp(mode, "wal");
         sqlite3_finalize(st);
     }
     return ok ? 0 : nfs_err_set(err, "cannot switch the new index to WAL mode: %s",

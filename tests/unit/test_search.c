@@ -214,8 +214,9 @@ static listing run_parts(const char *const *parts, size_t n_parts)
         return l;
     }
     search_results *r;
-    if ((helper ? search_execute_split(db, helper, q, &r, &err) : search_execute(db, q, &r, &err)) !=
-        0) {
+    int rc = helper ? search_execute_split(db, helper, q, &r, &err)
+                    : search_execute(db, q, &r, &err);
+    if (rc != 0) {
         snprintf(l.err, sizeof l.err, "execute: %.1000s", err.msg);
         search_query_free(q);
         return l;
