@@ -220,19 +220,25 @@ static void store_id(search_results *r, int64_t id)
     r->n_ids++;
 }
 
+/* The delta-varint at ids[*off], *off moved past it. */
+static inline uint64_t next_delta(const unsigned char *ids, size_t *off)
+{
+    uint64_t delta = 0;
+    int shift = 0;
+    unsigned char b;
+    do {
+        b = ids[(*off)++];
+        delta |= (uint64_t)(b & 0x7F) << shift;
+        shift += 7;
+    } while (b & 0x80);
+    return delta;
+}
+
 /* The next unranked stored id after cursor c: 1, or 0 when none is left. */
 static int cursor_next(const search_results *r, id_cursor *c, int64_t *id)
 {
     while (c->k < r->n_ids) {
-        uint64_t delta = 0;
-        int shift = 0;
-        unsigned char b;
-        do {
-            b = r->ids[c->off++];
-            delta |= (uint64_t)(b & 0x7F) << shift;
-            shift += 7;
-        } while (b & 0x80);
-        c->prev += (int64_t)delta;
+        c->prev += (int64_t)next_delta(r->ids, &c->off);
         c->k++;
         if (!is_top(r, c->prev)) {
             c->si++;
@@ -468,15 +474,7 @@ static void merge_upper(search_results *r, search_results *hi)
     int64_t prev = 0;
     size_t off = 0;
     for (uint64_t k = 0; k < hi->n_ids && r->ids_complete; k++) {
-        uint64_t delta = 0;
-        int shift = 0;
-        unsigned char b;
-        do {
-            b = hi->ids[off++];
-            delta |= (uint64_t)(b & 0x7F) << shift;
-            shift += 7;
-        } while (b & 0x80);
-        prev += (int64_t)delta;
+        prev += (int64_t)next_delta(hi->ids, &off);
         store_id(r, prev);
     }
     if (!hi->ids_complete)

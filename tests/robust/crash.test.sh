@@ -79,13 +79,19 @@ t_check "final run checks clean" "$NEWSFS" check "$db"
 t_eq "final index has every issue" "$("$NEWSFS" ls "$db" /issues | wc -l)" "600"
 t_check "no staging file left" test ! -e "$db.building"
 
+# first_load_started: remove the index, start a first load in the
+# background (pid in $pid), wait until its staging file holds something
+first_load_started() {
+    rm -f "$db" "$db-wal" "$db-shm"
+    "$NEWSFS" index "$corpus" "$db" --quiet 2>/dev/null &
+    pid=$!
+    n=0
+    while [ ! -s "$db.building" ] && [ $n -lt 200 ]; do sleep 0.01; n=$((n + 1)); done
+}
+
 # a first load killed mid-way leaves only its staging file, which the next
 # run removes before building again
-rm -f "$db" "$db-wal" "$db-shm"
-"$NEWSFS" index "$corpus" "$db" --quiet 2>/dev/null &
-pid=$!
-n=0
-while [ ! -s "$db.building" ] && [ $n -lt 200 ]; do sleep 0.01; n=$((n + 1)); done
+first_load_started
 kill -9 "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 t_check "a killed first load publishes nothing" test ! -e "$db"
@@ -95,11 +101,7 @@ t_eq "the next run builds the whole index" "$("$NEWSFS" ls "$db" /issues | wc -l
 t_check "and removes the leftover" test ! -e "$db.building"
 
 # while a first load runs, a second run on the same index refuses clearly
-rm -f "$db" "$db-wal" "$db-shm"
-"$NEWSFS" index "$corpus" "$db" --quiet 2>/dev/null &
-pid=$!
-n=0
-while [ ! -e "$db.building" ] && [ $n -lt 200 ]; do sleep 0.01; n=$((n + 1)); done
+first_load_started
 "$NEWSFS" index "$corpus" "$db" --quiet >"$tmp/second.out" 2>&1
 second=$?
 if kill -0 "$pid" 2>/dev/null; then

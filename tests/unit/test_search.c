@@ -246,6 +246,25 @@ static int cmp_i64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The listing of query run whole and split in two (helper set) agree,
+ * positions and order. Returns whether both ran; *n: how many listed. */
+static int check_split_same(const char *query, const char *label, size_t *n)
+{
+    sqlite3 *h = helper;
+    helper = NULL;
+    listing one = run(query);
+    helper = h;
+    listing two = run(query);
+    CHECK_MSG(one.ok == two.ok && one.n == two.n &&
+                  (!one.n || !memcmp(one.ids, two.ids, one.n * sizeof *one.ids)),
+              "%s (%s): %zu vs %zu listed", query, label, one.n, two.n);
+    int ok = one.ok && two.ok;
+    *n = one.n;
+    listing_free(&one);
+    listing_free(&two);
+    return ok;
+}
+
 /* The ids as a sorted, comma-separated string, for comparisons. */
 static char *id_set(const int64_t *ids, size_t n)
 {
@@ -1175,19 +1194,10 @@ static void test_huge_results(void)
         if (store[k])
             setenv("NEWSFS_SEARCH_STORE_BYTES", store[k], 1);
         for (size_t i = 0; i < NFS_ARRAY_LEN(split_queries); i++) {
-            sqlite3 *h = helper;
-            helper = NULL;
-            listing one = run(split_queries[i]);
-            helper = h;
-            listing two = run(split_queries[i]);
+            size_t n;
+            CHECK(check_split_same(split_queries[i], store[k] ? store[k] : "default store", &n));
             if (!strcmp(split_queries[i], "罕见词"))
-                CHECK_INT(one.n, 3000);
-            CHECK_MSG(one.ok && two.ok && one.n == two.n &&
-                          !memcmp(one.ids, two.ids, one.n * sizeof *one.ids),
-                      "%s (store %s): %zu vs %zu listed", split_queries[i],
-                      store[k] ? store[k] : "default", one.n, two.n);
-            listing_free(&one);
-            listing_free(&two);
+                CHECK_INT(n, 3000);
         }
         unsetenv("NEWSFS_SEARCH_STORE_BYTES");
     }
@@ -1206,18 +1216,9 @@ static void test_split_equals_single(void)
                              "2020年", "OR", "会 OR 职"};
     nfs_err err;
     CHECK(index_open_db(db_path, 1, &helper, &err) == 0);
-    for (size_t i = 0; i < NFS_ARRAY_LEN(queries); i++) {
-        sqlite3 *h = helper;
-        helper = NULL;
-        listing one = run(queries[i]);
-        helper = h;
-        listing two = run(queries[i]);
-        CHECK_MSG(one.ok == two.ok && one.n == two.n &&
-                      (!one.n || !memcmp(one.ids, two.ids, one.n * sizeof *one.ids)),
-                  "%s: %zu vs %zu listed", queries[i], one.n, two.n);
-        listing_free(&one);
-        listing_free(&two);
-    }
+    size_t n;
+    for (size_t i = 0; i < NFS_ARRAY_LEN(queries); i++)
+        check_split_same(queries[i], "small fixture", &n);
     sqlite3_close(helper);
     helper = NULL;
 }
