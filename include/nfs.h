@@ -60,8 +60,26 @@ char *sb_steal(strbuf *sb);
 
 /* Decode one code point at s (len bytes available). Returns the number of
  * bytes consumed (>= 1 when len > 0); an invalid sequence yields U+FFFD and
- * consumes one byte. */
-size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
+ * consumes one byte. ASCII and well-formed three-byte sequences (all of
+ * the BMP's Han text) are decoded inline; the rest by utf8_decode_full. */
+size_t utf8_decode_full(const char *s, size_t len, uint32_t *cp);
+static inline size_t utf8_decode(const char *str, size_t len, uint32_t *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (len > 0 && s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if (len >= 3 && (s[0] & 0xF0) == 0xE0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+        uint32_t v = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
+                     (uint32_t)(s[2] & 0x3F);
+        if (v >= 0x800 && (v < 0xD800 || v > 0xDFFF)) { /* no overlong form, no surrogate */
+            *cp = v;
+            return 3;
+        }
+    }
+    return utf8_decode_full(str, len, cp);
+}
 /* Encode cp into out, returning 1..4. */
 size_t utf8_encode(uint32_t cp, char out[4]);
 /* 1 if s[0..len) is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF). */

@@ -176,20 +176,9 @@ static void u16_reserve(fold_u16buf *b, size_t need)
     b->cap = cap;
 }
 
-/* Decode one code point; the same result as utf8_decode (invalid bytes
- * give U+FFFD, one byte at a time), with the common cases inline. */
+/* Decode one code point (utf8_decode, inline for ASCII and Han). */
 static inline size_t decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
-    unsigned c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xE1 && c <= 0xEF && c != 0xED && n >= 3 && (s[1] & 0xC0) == 0x80 &&
-        (s[2] & 0xC0) == 0x80) {
-        *cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-        return 3;
-    }
     return utf8_decode((const char *)s, n, cp);
 }
 

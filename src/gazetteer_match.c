@@ -66,15 +66,7 @@ static int cmp_item(const void *a, const void *b)
 /* Decode one character; returns its byte length (0 at the end). */
 static inline size_t next_cp(const char *s, size_t len, uint32_t *cp)
 {
-    if (len == 0)
-        return 0;
-    unsigned char b = (unsigned char)s[0];
-    if (b >= 0xE0 && b < 0xF0 && len >= 3) {
-        *cp =
-            ((uint32_t)(b & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (uint32_t)(s[2] & 0x3F);
-        return 3;
-    }
-    return utf8_decode(s, len, cp);
+    return len ? utf8_decode(s, len, cp) : 0;
 }
 
 static uint64_t key_of(const char *s, size_t len)

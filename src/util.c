@@ -144,7 +144,7 @@ char *sb_steal(strbuf *sb)
     return s;
 }
 
-size_t utf8_decode(const char *str, size_t len, uint32_t *cp)
+size_t utf8_decode_full(const char *str, size_t len, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
     if (len == 0) {
