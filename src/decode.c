@@ -5,10 +5,19 @@
  * GB18030, ICU's detector, and finally lenient UTF-8. Everything goes
  * through UTF-16 for ICU's normaliser, one line-bounded chunk at a time so
  * that memory stays proportional to the chunk, not the file.
+ *
+ * Except the common case, which takes a fast path: well-formed UTF-8 of
+ * BMP characters that each start a normalisation boundary (ICU's
+ * hasBoundaryBefore), with no NUL or CR. NFKC of such a text is the
+ * concatenation of NFKC of its characters, so one pass over the bytes
+ * with a table of per-character results gives the same text as the full
+ * path (measured: decoding was 5% of indexing, three quarters of it ICU's
+ * conversions to and from UTF-16).
  */
 #include "decode.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +110,100 @@ char *nfs_nfkc(const char *s, size_t len, size_t *out_len)
     free(u);
     *out_len = sb.len;
     return sb_steal(&sb);
+}
+
+/* ---- the fast path ---- */
+
+/* Per BMP code point: FAST_SLOW (the full path is needed), FAST_SAME (NFKC
+ * leaves it as it is), or (offset << 8 | length) of its NFKC form, in
+ * UTF-8, in the pool. */
+enum { FAST_SLOW = 0, FAST_SAME = 1 };
+
+typedef struct {
+    uint32_t map[0x10000];
+    char *pool;
+    int ready;
+} fast_table;
+
+static fast_table *fast_tab;
+static pthread_once_t fast_once = PTHREAD_ONCE_INIT;
+
+static void fast_build(void)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&st);
+    if (U_FAILURE(st))
+        return; /* no table: every text takes the full path */
+    fast_table *t = nfs_xcalloc(1, sizeof *t);
+    strbuf pool = {0};
+    sb_putc(&pool, '\0'); /* offset 0 is never a mapping */
+    for (uint32_t cp = 1; cp < 0x10000; cp++) {
+        if (cp == '\r' || (cp >= 0xD800 && cp <= 0xDFFF) || !unorm2_hasBoundaryBefore(nfkc, (UChar32)cp))
+            continue;
+        if (unorm2_isInert(nfkc, (UChar32)cp)) {
+            t->map[cp] = FAST_SAME;
+            continue;
+        }
+        UChar in = (UChar)cp, norm[32];
+        st = U_ZERO_ERROR;
+        int32_t n = unorm2_normalize(nfkc, &in, 1, norm, 32, &st);
+        if (U_FAILURE(st))
+            continue;
+        if (n == 1 && norm[0] == in) {
+            t->map[cp] = FAST_SAME;
+            continue;
+        }
+        char u8[128];
+        int32_t u8len = 0;
+        st = U_ZERO_ERROR;
+        u_strToUTF8(u8, (int32_t)sizeof u8, &u8len, norm, n, &st);
+        if (U_FAILURE(st) || u8len <= 0 || u8len > 255 || pool.len >= (1u << 24))
+            continue;
+        t->map[cp] = (uint32_t)pool.len << 8 | (uint32_t)u8len;
+        sb_append(&pool, u8, (size_t)u8len);
+    }
+    t->pool = sb_steal(&pool);
+    fast_tab = t;
+}
+
+/* NFKC of well-formed UTF-8 d[0..len) into out, one character at a time;
+ * -1 (out unchanged) when the text needs the full path. */
+static int decode_fast(const unsigned char *d, size_t len, strbuf *out)
+{
+    pthread_once(&fast_once, fast_build);
+    const fast_table *t = fast_tab;
+    if (!t)
+        return -1;
+    size_t start = out->len, i = 0, run = 0;
+    sb_reserve(out, len + len / 8);
+    while (i < len) {
+        if (d[i] < 0x80) {
+            if (d[i] == 0 || d[i] == '\r')
+                goto slow;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = utf8_decode((const char *)d + i, len - i, &cp);
+        if (cp > 0xFFFF || (cp == 0xFFFD && k == 1)) /* outside the BMP, or malformed */
+            goto slow;
+        uint32_t v = t->map[cp];
+        if (v == FAST_SLOW)
+            goto slow;
+        if (v != FAST_SAME) {
+            sb_append(out, (const char *)d + run, i - run);
+            sb_append(out, t->pool + (v >> 8), v & 0xFF);
+            run = i + k;
+        }
+        i += k;
+    }
+    sb_append(out, (const char *)d + run, len - run);
+    return 0;
+slow:
+    out->len = start;
+    if (out->s)
+        out->s[start] = '\0';
+    return -1;
 }
 
 /* What a conversion met: bad sequences and where the first one starts. */
@@ -272,6 +375,17 @@ int decode_buffer(const unsigned char *data, size_t len, decoded_text *out, nfs_
     }
     const unsigned char *d = data + skip;
     size_t dlen = len - skip;
+
+    if (!enc || strcmp(enc, "UTF-8") == 0) {
+        strbuf fast = {0};
+        if (decode_fast(d, dlen, &fast) == 0) {
+            out->len = fast.len;
+            out->text = sb_steal(&fast);
+            out->encoding = "UTF-8";
+            return 0;
+        }
+        sb_free(&fast);
+    }
 
     if (enc && strcmp(enc, "UTF-8") != 0) {
         if (icu_to_utf16(enc, d, dlen, 0, &u, &ulen, &rep, err) != 0)

@@ -148,6 +148,55 @@ static void test_nfkc_helper(void)
     free(s);
 }
 
+/* The fast path (text whose characters normalise one by one) gives what
+ * the full ICU path gives: decode_buffer against nfs_nfkc on texts mixing
+ * ordinary Han and ASCII with characters NFKC changes (full-width forms,
+ * compatibility ideographs, ligatures, U+FDFA) and characters that combine
+ * with their neighbours (combining marks, Hangul jamo, half-width voiced
+ * marks), which must send the text to the full path. */
+static void test_fast_path_equals_full(void)
+{
+    static const uint32_t pool[] = {
+        'a',    'Z',    '1',    ' ',    '\n',   ',',    0x5DE5, 0x4F1A, 0x3002, 0x201C, 0xFF0C,
+        0xFF1A, 0xFF08, 0xFF21, 0xFF10, 0x3000, 0xF900, 0xFA10, 0x2F00, 0x2460, 0x00B2, 0xFB01,
+        0xFDFA, 0x00E9, 0x0301, 0x0338, 0x1100, 0x1161, 0x11A8, 0xAC00, 0xFF76, 0xFF9E, 0x309B,
+        0x3099, 0x304B, 0xFFFD, 0xFEFF, 0x20000, 0x2F800, 0x00A0, 0x2028, 0x3251,
+    };
+    size_t npool = sizeof pool / sizeof *pool;
+    uint32_t seed = 12345;
+    int mismatches = 0;
+    for (int round = 0; round < 3000; round++) {
+        char buf[256];
+        size_t len = 0;
+        seed = seed * 1103515245u + 12345u;
+        int n = 1 + (int)(seed >> 16) % 40;
+        for (int i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            /* mostly plain text, so that many texts stay on the fast path */
+            uint32_t r = seed >> 8;
+            uint32_t cp = (round % 3 == 0 || r % 4 != 0) ? pool[r % 10] : pool[r % npool];
+            len += utf8_encode(cp, buf + len);
+        }
+        decoded_text d;
+        nfs_err err;
+        if (decode_buffer((const unsigned char *)buf, len, &d, &err) != 0) {
+            mismatches++;
+            continue;
+        }
+        size_t want_len, bom = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+        char *want = nfs_nfkc(buf + bom, len - bom, &want_len);
+        if (d.len != want_len || memcmp(d.text, want, want_len) != 0 ||
+            strcmp(d.encoding, "UTF-8") != 0 || d.n_bad != 0) {
+            if (mismatches++ < 3)
+                fprintf(stderr, "  fast/full differ on %.*s: got %s want %s\n", (int)len, buf,
+                        d.text, want);
+        }
+        free(want);
+        decoded_text_free(&d);
+    }
+    CHECK_INT(mismatches, 0);
+}
+
 int main(void)
 {
     RUN(test_utf8);
@@ -165,5 +214,6 @@ int main(void)
     RUN(test_missing_file_names_it);
     RUN(test_long_line_chunking);
     RUN(test_nfkc_helper);
+    RUN(test_fast_path_equals_full);
     return tl_done();
 }
