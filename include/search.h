@@ -66,6 +66,8 @@ void search_results_use_db(search_results *r, sqlite3 *db);
 /* How many articles match (all of them, not only the ranked ones); known
  * once search_execute has returned, costs nothing. */
 uint64_t search_results_count(search_results *r);
+/* Heap memory r holds (what a cache of results counts against its budget). */
+size_t search_results_bytes(const search_results *r);
 /* Article id at position pos: 1 found, 0 past the end, -1 error. */
 int search_results_get(search_results *r, uint64_t pos, int64_t *article_id);
 void search_results_free(search_results *r);

@@ -97,6 +97,9 @@ typedef struct search_node {
     pthread_mutex_t list_lock;
     search_results *results;
     int64_t results_gen;
+    size_t results_bytes; /* search_results_bytes(results) when last counted */
+    uint64_t last_listed; /* search_nodes.clock then: the least recent loses
+                             its results first */
     char *info; /* text of .results.txt or QUERY-ERROR.txt */
     size_t info_len;
     int64_t info_gen;
@@ -106,6 +109,8 @@ typedef struct {
     search_node **by_serial, **by_name; /* chained hash tables */
     size_t n_buckets, n_nodes;
     uint64_t next_serial;
+    size_t results_bytes; /* held by all nodes' results, see SEARCH_RESULTS_BUDGET */
+    uint64_t clock;       /* counts listings */
 } search_nodes;
 
 void search_nodes_init(search_nodes *s);

@@ -449,6 +449,10 @@ static void finish_top(search_results *r)
         r->heap = NULL;
         r->n_heap = 0;
     }
+    if (r->ids && r->ids_cap > r->ids_len + 4096) { /* the store doubled as it grew */
+        r->ids = nfs_xrealloc(r->ids, r->ids_len + 16);
+        r->ids_cap = r->ids_len + 16;
+    }
     r->cur = (id_cursor){0, 0, 0, 0};
 }
 
@@ -619,6 +623,14 @@ void search_results_use_db(search_results *r, sqlite3 *db)
 uint64_t search_results_count(search_results *r)
 {
     return r->count;
+}
+
+size_t search_results_bytes(const search_results *r)
+{
+    if (!r)
+        return 0;
+    return sizeof *r + r->ids_cap + r->cap_ckpt * sizeof *r->ckpt +
+           r->cap_page_start * sizeof *r->page_start + 2 * r->n_top * sizeof *r->top;
 }
 
 int search_matches(sqlite3 *db, const search_query *q, int64_t article_id)

@@ -12,6 +12,7 @@
 #include "names.h"
 #include "testlib.h"
 #include "tree.h"
+#include "tree_internal.h"
 
 static char db_path[256];
 static tree *T;
@@ -341,6 +342,60 @@ static void test_search_inodes_distinct(void)
     tree_forget(T, q1.ino, 2);
 }
 
+/* Search nodes whose results are held in memory. */
+static size_t nodes_holding_results(void)
+{
+    size_t n = 0;
+    pthread_mutex_lock(&T->lock);
+    for (size_t b = 0; b < T->searches.n_buckets; b++)
+        for (search_node *v = T->searches.by_serial[b]; v; v = v->by_serial_next)
+            n += v->results != NULL;
+    pthread_mutex_unlock(&T->lock);
+    return n;
+}
+
+static int same_listing(const listing *a, const listing *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (strcmp(a->names[i], b->names[i]) != 0 || a->attrs[i].ino != b->attrs[i].ino)
+            return 0;
+    return 1;
+}
+
+/* Past the budget of result memory, listing one search drops the results
+ * of the others; a search listed again after that lists the same. */
+static void test_search_results_budget(void)
+{
+    tree_attr s, q1, q2;
+    CHECK_INT(tree_resolve(C, "/search", &s), 0);
+    CHECK_INT(tree_lookup(C, s.ino, "工会", &q1), 0);
+    CHECK_INT(tree_lookup(C, s.ino, "职工", &q2), 0);
+    listing a = {0}, b = {0}, again = {0};
+    CHECK_INT(list_dir(q1.ino, &a), 0);
+    CHECK_INT(list_dir(q2.ino, &b), 0);
+    CHECK(a.n > 0 && b.n > 0);
+    CHECK_INT(nodes_holding_results(), 2); /* the default budget holds both */
+
+    setenv("NEWSFS_SEARCH_CACHE_BYTES", "1", 1);
+    CHECK_INT(list_dir(q1.ino, &again), 0);
+    CHECK_INT(nodes_holding_results(), 1); /* 职工's results were dropped */
+    listing_free(&again);
+    CHECK_INT(list_dir(q2.ino, &again), 0); /* searched again */
+    CHECK(same_listing(&again, &b));
+    CHECK_INT(nodes_holding_results(), 1);
+    unsetenv("NEWSFS_SEARCH_CACHE_BYTES");
+
+    listing_free(&a);
+    listing_free(&b);
+    listing_free(&again);
+    tree_forget(T, q1.ino, 1);
+    tree_forget(T, q2.ino, 1);
+    CHECK_INT(nodes_holding_results(), 0);
+    CHECK_INT(T->searches.results_bytes, 0); /* the accounting returns to zero */
+}
+
 static void test_names(void)
 {
     char *n = names_make("01 ", "a/b\tc\n  d", ".txt");
@@ -480,6 +535,7 @@ int main(void)
     RUN(test_xattr_protocol);
     RUN(test_saved_queries);
     RUN(test_search_inodes_distinct);
+    RUN(test_search_results_budget);
     RUN(test_names);
     RUN(test_counters_follow_updates);
     tree_conn_close(C);
