@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +25,8 @@
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "fsmount.h"
 #include "log.h"
@@ -55,9 +58,28 @@ static fs_state *state_of(fuse_req_t req)
     return (fs_state *)fuse_req_userdata(req);
 }
 
+/* Memory bounds of the daemon (see bound_memory). */
+#define SQLITE_SOFT_HEAP_LIMIT ((sqlite3_int64)24 << 20)
+#define MALLOC_ARENAS 2
+
 static void conn_destroy(void *p)
 {
     tree_conn_close((tree_conn *)p);
+    malloc_trim(0); /* a worker thread ends: give back what its connections held */
+}
+
+/* Keep the daemon's memory independent of how many worker threads a burst
+ * of requests started. Each worker thread has SQLite connections with
+ * their own page caches, and glibc gives each thread an arena of its own
+ * that keeps its high-water mark after the thread is gone: measured on
+ * 1,300,000 articles, 100 concurrent searches left 177 MB resident in a
+ * dozen arenas of about 11 MB. SQLite's soft heap limit makes the page
+ * caches of all connections recycle pages past a shared total, and two
+ * arenas make threads reuse each other's freed memory. */
+static void bound_memory(void)
+{
+    sqlite3_soft_heap_limit64(SQLITE_SOFT_HEAP_LIMIT);
+    mallopt(M_ARENA_MAX, MALLOC_ARENAS);
 }
 
 /* This thread's connection, opened on first use; NULL on failure (logged). */
@@ -599,6 +621,7 @@ int fsmount_run(const fsmount_options *opt, nfs_err *err)
 {
     fs_state fs;
     memset(&fs, 0, sizeof fs);
+    bound_memory();
     pthread_mutex_init(&fs.stop_lock, NULL);
     pthread_cond_init(&fs.stop_cond, NULL);
     if (tree_open(opt->db_path, &fs.t, err) != 0)
