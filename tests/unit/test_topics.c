@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "article.h"
 #include "testlib.h"
@@ -141,6 +142,86 @@ static void test_matcher_duplicates_and_bytes(void)
     CHECK_INT(h.n, 0);
     CHECK_INT(term_matcher_states(m), 1);
     term_matcher_free(m);
+}
+
+/* Every (pattern, start, end) found by brute force: ASCII letters without
+ * regard to case, matches starting on a symbol boundary of the text. */
+typedef struct {
+    unsigned pat;
+    size_t start, end;
+} triple;
+
+static int cmp_triple(const void *a, const void *b)
+{
+    const triple *x = a, *y = b;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->pat < y->pat ? -1 : x->pat > y->pat;
+}
+
+typedef struct {
+    triple v[4096];
+    size_t n;
+} triples;
+
+static void record_triple(void *ctx, unsigned pattern, size_t start, size_t end)
+{
+    triples *t = ctx;
+    if (t->n < 4096)
+        t->v[t->n++] = (triple){pattern, start, end};
+}
+
+/* The automaton finds exactly what brute force finds, on random texts and
+ * patterns over a small alphabet (Han, ASCII in both cases, a malformed
+ * byte) that makes overlaps, shared prefixes and failure chains common. */
+static void test_matcher_equals_brute_force(void)
+{
+    static const char *const alphabet[] = {"工", "会", "干", "部", "a", "B", "b", "\xff", " "};
+    const size_t n_alpha = NFS_ARRAY_LEN(alphabet);
+    uint32_t seed = 7;
+#define NEXT_RAND() (seed = seed * 1103515245u + 12345u, seed >> 16)
+    int bad = 0;
+    for (int round = 0; round < 400 && !bad; round++) {
+        char pats[12][16];
+        const char *pp[12];
+        size_t lens[12], n_pats = 1 + NEXT_RAND() % 12;
+        for (size_t i = 0; i < n_pats; i++) {
+            pats[i][0] = '\0';
+            size_t k = 1 + NEXT_RAND() % 3;
+            for (size_t j = 0; j < k; j++)
+                strcat(pats[i], alphabet[NEXT_RAND() % (n_alpha - 1)]);
+            pp[i] = pats[i];
+            lens[i] = strlen(pats[i]);
+        }
+        char text[256] = "";
+        size_t starts[80], n_sym = 1 + NEXT_RAND() % 60;
+        for (size_t j = 0; j < n_sym; j++) {
+            starts[j] = strlen(text);
+            strcat(text, alphabet[NEXT_RAND() % n_alpha]);
+        }
+        size_t len = strlen(text);
+        triples *want = calloc(1, sizeof *want), *got = calloc(1, sizeof *got);
+        for (size_t j = 0; j < n_sym; j++)
+            for (size_t i = 0; i < n_pats; i++)
+                if (starts[j] + lens[i] <= len && strncasecmp(text + starts[j], pats[i], lens[i]) == 0)
+                    record_triple(want, (unsigned)i, starts[j], starts[j] + lens[i]);
+        term_matcher *m = term_matcher_build(pp, lens, n_pats);
+        term_matcher_scan(m, text, len, record_triple, got);
+        term_matcher_free(m);
+        qsort(want->v, want->n, sizeof *want->v, cmp_triple);
+        qsort(got->v, got->n, sizeof *got->v, cmp_triple);
+        if (got->n != want->n || memcmp(got->v, want->v, got->n * sizeof *got->v) != 0) {
+            fprintf(stderr, "  round %d: %zu hits, brute force %zu, text \"%s\"\n", round, got->n,
+                    want->n, text);
+            bad = 1;
+        }
+        free(want);
+        free(got);
+    }
+#undef NEXT_RAND
+    CHECK_INT(bad, 0);
 }
 
 /* ---- the default taxonomy ---------------------------------------------- */
@@ -739,6 +820,7 @@ int main(void)
 {
     RUN(test_matcher_overlaps);
     RUN(test_matcher_duplicates_and_bytes);
+    RUN(test_matcher_equals_brute_force);
     RUN(test_default_has_14_topics_in_order);
     RUN(test_default_parses_fast);
     RUN(test_format_comments_weights_quotes);
