@@ -122,7 +122,6 @@ enum { FAST_SLOW = 0, FAST_SAME = 1 };
 typedef struct {
     uint32_t map[0x10000];
     char *pool;
-    int ready;
 } fast_table;
 
 static fast_table *fast_tab;
@@ -138,8 +137,9 @@ static void fast_build(void)
     strbuf pool = {0};
     sb_putc(&pool, '\0'); /* offset 0 is never a mapping */
     for (uint32_t cp = 1; cp < 0x10000; cp++) {
-        if (cp == '\r' || (cp >= 0xD800 && cp <= 0xDFFF) || !unorm2_hasBoundaryBefore(nfkc, (UChar32)cp))
-            continue;
+        if (cp == '\r' || (cp >= 0xD800 && cp <= 0xDFFF) ||
+            !unorm2_hasBoundaryBefore(nfkc, (UChar32)cp))
+            continue; /* FAST_SLOW */
         if (unorm2_isInert(nfkc, (UChar32)cp)) {
             t->map[cp] = FAST_SAME;
             continue;
