@@ -176,12 +176,6 @@ static void u16_reserve(fold_u16buf *b, size_t need)
     b->cap = cap;
 }
 
-/* Decode one code point (utf8_decode, inline for ASCII and Han). */
-static inline size_t decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    return utf8_decode((const char *)s, n, cp);
-}
-
 static inline int has_boundary_before(const fold_tables *t, uint32_t cp)
 {
     if (cp < 0x10000)
@@ -200,13 +194,13 @@ static void fold_segment(fold_iter *it)
     fold_u16buf *src = &it->u16[0], *mid = &it->u16[1], *dst = &it->u16[2];
     for (;;) {
         uint32_t cp;
-        i += decode(s + i, it->len - i, &cp);
+        i += utf8_decode((const char *)s + i, it->len - i, &cp);
         u16_reserve(src, n16 + 2);
         U16_APPEND_UNSAFE(src->p, n16, (UChar32)cp);
         if (i >= it->len)
             break;
         uint32_t next;
-        decode(s + i, it->len - i, &next);
+        utf8_decode((const char *)s + i, it->len - i, &next);
         if (has_boundary_before(t, next))
             break;
     }
@@ -273,7 +267,8 @@ int fold_next(fold_iter *it, fold_char *out)
         if (s[0] < 0x80) {
             /* ASCII: only a following combining character can change it */
             uint32_t next = 0;
-            if (rem == 1 || s[1] < 0x80 || (decode(s + 1, rem - 1, &next), has_boundary_before(t, next))) {
+            if (rem == 1 || s[1] < 0x80 ||
+                (utf8_decode((const char *)s + 1, rem - 1, &next), has_boundary_before(t, next))) {
                 uint32_t c = s[0];
                 out->cp = c >= 'A' && c <= 'Z' ? c + 32 : c;
                 out->start = (uint32_t)it->pos;
@@ -284,7 +279,7 @@ int fold_next(fold_iter *it, fold_char *out)
             }
         } else {
             uint32_t cp;
-            size_t k = decode(s, rem, &cp);
+            size_t k = utf8_decode((const char *)s, rem, &cp);
             if (cp < 0x10000 && (t->info[cp] & INFO_INERT)) {
                 out->cp = t->t2s[cp] ? t->t2s[cp] : cp;
                 out->start = (uint32_t)it->pos;

@@ -1194,10 +1194,11 @@ static void test_huge_results(void)
         if (store[k])
             setenv("NEWSFS_SEARCH_STORE_BYTES", store[k], 1);
         for (size_t i = 0; i < NFS_ARRAY_LEN(split_queries); i++) {
-            size_t n;
-            CHECK(check_split_same(split_queries[i], store[k] ? store[k] : "default store", &n));
+            size_t n_matches;
+            CHECK(check_split_same(split_queries[i], store[k] ? store[k] : "default store",
+                                   &n_matches));
             if (!strcmp(split_queries[i], "罕见词"))
-                CHECK_INT(n, 3000);
+                CHECK_INT(n_matches, 3000);
         }
         unsetenv("NEWSFS_SEARCH_STORE_BYTES");
     }
