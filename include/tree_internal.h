@@ -74,6 +74,7 @@ enum {
     Q_SAVED_LIST,
     Q_SAVED_COUNT,
     Q_SAVED_HAS,
+    Q_SAVED_SIGNATURE,
     Q_XATTR,
     Q_ARTICLES_VIEW_BATCH,
     Q_ARTICLE_ROW,
@@ -126,6 +127,7 @@ struct tree {
     size_t n_retired, cap_retired;
     search_env env;
     _Atomic int64_t generation;
+    _Atomic uint64_t saved_signature; /* tree_saved_changed's last answer */
     pthread_mutex_t lock; /* guards searches */
     search_nodes searches;
     listing_cache *rows; /* listing rows by article id, for search listings */

@@ -84,12 +84,15 @@ int cli_index(int argc, char **argv)
 }
 static const char usage_mount[] =
     "usage: newsfs mount DB MOUNTPOINT [-f] [-d] [-o OPTIONS]\n"
-    "Mount the index DB on MOUNTPOINT (read-only; mkdir under search/ saves\n"
-    "queries). Runs in the background unless -f; unmount with\n"
+    "Mount the index DB on MOUNTPOINT (read-only). Runs in the background\n"
+    "unless -f; unmount with\n"
     "  fusermount3 -u MOUNTPOINT\n"
     "  -f          stay in the foreground, diagnostics on stderr (else syslog)\n"
     "  -d          FUSE debug output (implies -f)\n"
-    "  -o OPTIONS  FUSE mount options, e.g. -o allow_other\n";
+    "  -o OPTIONS  FUSE mount options, e.g. -o allow_other. The mount is\n"
+    "              read-only unless -o rw, which lets rmdir under search/\n"
+    "              forget saved queries but makes every stat after a read\n"
+    "              a round trip (a second grep -r 4x slower)\n";
 
 int cli_mount(int argc, char **argv)
 {
@@ -162,8 +165,38 @@ int cli_mount(int argc, char **argv)
 
 static const char usage_tree[] =
     "usage: newsfs ls [-l] DB PATH | newsfs cat DB PATH | newsfs stat DB PATH\n"
+    "       newsfs mkdir DB /search/QUERY | newsfs rmdir DB /search/QUERY\n"
     "Read the virtual tree of the index DB without mounting it. PATH is a path\n"
-    "inside the mount, e.g. /issues, \"/search/劳模 工匠\", /regions/吉林省.\n";
+    "inside the mount, e.g. /issues, \"/search/劳模 工匠\", /regions/吉林省.\n"
+    "mkdir saves a query (listed in search/ by every mount of DB, the live one\n"
+    "too); rmdir forgets it. Through a mount, mkdir cannot reach newsfs: every\n"
+    "name under search/ already is a query directory, so the kernel answers\n"
+    "\"File exists\" itself. rmdir works there as here.\n";
+
+/* newsfs mkdir|rmdir DB /search/QUERY: save or forget a query
+ * (tree_mkdir/tree_rmdir; through a mount only rmdir reaches newsfs). */
+static int saved_query_command(const char *cmd, tree_conn *c, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || !slash[1]) {
+        fprintf(stderr, "newsfs %s: %s: expected /search/QUERY\n", cmd, path);
+        return 2;
+    }
+    char *dir = nfs_xstrdup(path);
+    dir[slash - path] = '\0';
+    tree_attr parent, a;
+    int rc = tree_resolve(c, *dir ? dir : "/", &parent);
+    free(dir);
+    if (rc == 0)
+        rc = !strcmp(cmd, "mkdir") ? tree_mkdir(c, parent.ino, slash + 1, &a)
+                                   : tree_rmdir(c, parent.ino, slash + 1);
+    if (rc != 0) {
+        fprintf(stderr, "newsfs %s: %s: %s%s\n", cmd, path, strerror(-rc),
+                rc == -EINVAL ? " (a malformed query: see newsfs --help)" : "");
+        return 1;
+    }
+    return 0;
+}
 
 static int print_entry(void *ctx, const char *name, const tree_attr *a, uint64_t next)
 {
@@ -209,8 +242,14 @@ int cli_tree(const char *cmd, int argc, char **argv)
         return 1;
     const char *path = argv[first + 1];
     tree_attr a;
-    int rc = tree_resolve(c, path, &a);
-    int status = 0;
+    int rc = 0, status = 0;
+    if (!strcmp(cmd, "mkdir") || !strcmp(cmd, "rmdir")) {
+        status = saved_query_command(cmd, c, path);
+        tree_conn_close(c);
+        tree_close(t);
+        return status;
+    }
+    rc = tree_resolve(c, path, &a);
     if (rc != 0) {
         fprintf(stderr, "newsfs %s: %s: %s\n", cmd, path, strerror(-rc));
         status = 1;

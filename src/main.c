@@ -27,6 +27,8 @@ static const char usage_main[] =
     "  check DB             verify the index (integrity, full-text index, counts)\n"
     "  ls [-l] DB PATH | cat DB PATH | stat DB PATH\n"
     "                       read the virtual tree without mounting it\n"
+    "  mkdir DB /search/QUERY | rmdir DB /search/QUERY\n"
+    "                       save a query (listed in search/) or forget it\n"
     "  segment FILE [--json]\n"
     "                       show how one issue file is cut into articles\n"
     "  enrich [--topics FILE] [--json] [--article] FILE...\n"
@@ -159,7 +161,8 @@ int main(int argc, char **argv)
         return cli_search(argc, argv);
     if (!strcmp(cmd, "explain"))
         return cli_explain(argc, argv);
-    if (!strcmp(cmd, "ls") || !strcmp(cmd, "cat") || !strcmp(cmd, "stat"))
+    if (!strcmp(cmd, "ls") || !strcmp(cmd, "cat") || !strcmp(cmd, "stat") ||
+        !strcmp(cmd, "mkdir") || !strcmp(cmd, "rmdir"))
         return cli_tree(cmd, argc, argv);
     if (!strcmp(cmd, "check"))
         return cli_check(argc, argv);

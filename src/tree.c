@@ -91,6 +91,10 @@ static const char *conn_sql[Q_COUNT] = {
     [Q_SAVED_LIST] = "SELECT id, name FROM saved_queries WHERE id > ? ORDER BY id",
     [Q_SAVED_COUNT] = "SELECT count(*) FROM saved_queries",
     [Q_SAVED_HAS] = "SELECT 1 FROM saved_queries WHERE name = ?",
+    /* ids are never reused (AUTOINCREMENT): a change to the set changes
+     * the count, the largest id or the sum of ids */
+    [Q_SAVED_SIGNATURE] = "SELECT count(*) * 1000003 + coalesce(max(id), 0) * 7919"
+                          " + coalesce(sum(id), 0) FROM saved_queries",
     [Q_XATTR] =
         "SELECT a.kind, a.title, a.pretitle, a.subtitle, a.byline, a.blocks, a.date,"
         " a.date_source, a.region, s.issue, s.path, s.date_confidence, a.seq,"
@@ -1015,6 +1019,14 @@ int tree_refresh(tree_conn *c)
     c->t->generation = g;
     pthread_mutex_unlock(&c->t->lock);
     return changed;
+}
+
+int tree_saved_changed(tree_conn *c)
+{
+    /* + 1: 0 means "not read yet" */
+    uint64_t sig = (uint64_t)query_int(c, Q_SAVED_SIGNATURE, -1) + 1;
+    uint64_t old = atomic_exchange(&c->t->saved_signature, sig);
+    return old != 0 && old != sig;
 }
 
 int64_t tree_generation(tree *t)

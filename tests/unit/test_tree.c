@@ -308,15 +308,21 @@ static void test_saved_queries(void)
 {
     tree_attr a, s;
     CHECK_INT(tree_resolve(C, "/search", &s), 0);
+    tree_saved_changed(C); /* records the state */
+    CHECK_INT(tree_saved_changed(C), 0);
     CHECK_INT(tree_mkdir(C, s.ino, "工会 技能", &a), 0);
     CHECK(S_ISDIR(a.mode));
+    CHECK_INT(tree_saved_changed(C), 1); /* the mount drops search/'s cached listing */
+    CHECK_INT(tree_saved_changed(C), 0);
     CHECK_INT(tree_mkdir(C, s.ino, "工会 技能", &a), -EEXIST);
     CHECK_INT(tree_mkdir(C, s.ino, ".Trash-0", &a), -EINVAL);
+    CHECK_INT(tree_saved_changed(C), 0); /* refused: nothing changed */
     listing l = {0};
     CHECK_INT(list_dir(s.ino, &l), 0);
     CHECK(has_name(&l, "工会 技能"));
     listing_free(&l);
     CHECK_INT(tree_rmdir(C, s.ino, "工会 技能"), 0);
+    CHECK_INT(tree_saved_changed(C), 1);
     CHECK_INT(list_dir(s.ino, &l), 0);
     CHECK(!has_name(&l, "工会 技能"));
     listing_free(&l);
