@@ -607,6 +607,9 @@ static void *watcher_main(void *arg)
         int64_t before = tree_generation(fs->t);
         if (c && tree_refresh(c))
             invalidate_changes(fs, c, before, tree_generation(fs->t));
+        /* saved or forgotten by another process (newsfs mkdir/rmdir DB) */
+        if (c && tree_saved_changed(c))
+            fuse_lowlevel_notify_inval_inode(fs->se, INO_SEARCH, 0, 0);
         pthread_mutex_lock(&fs->stop_lock);
     }
     pthread_mutex_unlock(&fs->stop_lock);
@@ -638,6 +641,7 @@ int fsmount_run(const fsmount_options *opt, nfs_err *err)
             tree_close(fs.t);
             return -1;
         }
+        tree_saved_changed(probe); /* the saved queries as the mount starts */
         tree_conn_close(probe);
     }
 
