@@ -646,8 +646,13 @@ int fsmount_run(const fsmount_options *opt, nfs_err *err)
     }
 
     strbuf o = {0};
-    /* df and findmnt show which index is mounted (a comma would end the option) */
-    sb_printf(&o, "fsname=%s,subtype=newsfs",
+    /* df and findmnt show which index is mounted (a comma would end the
+     * option). Read-only unless the options say rw (a later option wins):
+     * on a read-write mount the kernel marks an inode's atime stale after
+     * every READ or READDIR it sends, so the next stat of it is a GETATTR
+     * round trip: a second grep -r over 133,196 articles took 6.4 s, 1.7 s
+     * read-only. rw only adds rmdir under search/. */
+    sb_printf(&o, "fsname=%s,subtype=newsfs,ro",
               strchr(opt->db_path, ',') ? "newsfs" : opt->db_path);
     if (opt->fuse_opts && *opt->fuse_opts)
         sb_printf(&o, ",%s", opt->fuse_opts);

@@ -21,7 +21,7 @@
 #   BENCH_MOUNTS   mount/unmount cycles timed (default 5)
 #   BENCH_KEEP=1   keep the native copies (run/native, run/native-largest) afterwards
 #   BENCH_DROP=0   never drop the kernel caches (cold = a fresh mount only)
-#   BENCH_RO=0     skip the passes on a read-only mount (-o ro)
+#   BENCH_RW=0     skip the passes on a read-write mount (-o rw)
 #   BENCH_FLOOR_MAX  largest search listing whose floor (ls of a local
 #                  directory of the same names) is measured (default 60000)
 #

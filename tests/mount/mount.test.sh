@@ -111,8 +111,56 @@ t_check "probe .hidden is absent" test ! -e "$mnt/issues/.hidden"
 t_check "probe search/.Trash-0 is absent" test ! -e "$mnt/search/.Trash-0"
 t_check "missing issue is absent" test ! -e "$mnt/issues/none"
 
+# --- saved queries on a live mount: newsfs mkdir saves, newsfs rmdir forgets ---
+# (mkdir through the mount cannot save: every name under search/ is already
+# a query directory, so the kernel answers "File exists" without asking)
+t_check "newsfs mkdir saves a query" "$NEWSFS" mkdir "$db" "/search/技能 大赛"
+t_eq "the live mount lists it" "$(ls "$mnt/search")" "技能 大赛"
+t_check "mkdir through the mount fails" sh -c "! mkdir '$mnt/search/工会 职工' 2>/dev/null"
+t_eq "and saves nothing" "$(ls "$mnt/search")" "技能 大赛"
+expect_erofs "rmdir through the read-only mount refused" rmdir "$mnt/search/技能 大赛"
+t_check "newsfs rmdir forgets it" "$NEWSFS" rmdir "$db" "/search/技能 大赛"
+# the daemon checks the saved queries every 0.5 s and drops the kernel's
+# cached listing of search/ when they changed
+i=0
+while [ $i -lt 50 ] && [ "$(ls "$mnt/search" | wc -l)" != 0 ]; do sleep 0.1; i=$((i + 1)); done
+t_eq "the live mount no longer lists it" "$(ls "$mnt/search" | wc -l)" "0"
+t_eq "mounted read-only by default" "$(awk -v m="$mnt" '$2 == m { split($4, o, ","); print o[1] }' /proc/mounts)" "ro"
+
 # --- the daemon survived all that ---
 t_check "daemon alive" kill -0 "$T_MOUNT_PID"
 t_check "no errors in the daemon log" sh -c "! grep -qi 'error\|assert\|sanitizer' '$T_LOG'"
+hits=$(grep -rl 工会 "$mnt/issues" | wc -l)
+t_umount "$mnt"
+
+# --- read-only (the default): after a file is read, stat needs no round
+# trip (read-write, the kernel marks the atime stale after every READ it
+# sends, so the next stat is a GETATTR: one per file on grep's second pass)
+T_LOG=$tmp/daemon-debug.log
+if t_mount "$db" "$mnt" -d; then
+    f1=$(find "$mnt/issues" -type f | head -n 1)
+    cat "$f1" >/dev/null
+    before=$(grep -c "opcode: GETATTR" "$T_LOG")
+    stat "$f1" >/dev/null
+    cat "$f1" >/dev/null
+    stat "$f1" >/dev/null
+    t_eq "no GETATTR for stat after a read" "$(grep -c "opcode: GETATTR" "$T_LOG")" "$before"
+    t_umount "$mnt"
+else
+    t_fail "mount -d answers" "$(tail -n 5 "$T_LOG")"
+fi
+
+# --- -o rw: rmdir under search/ forgets a saved query through the mount ---
+T_LOG=$tmp/daemon-rw.log
+if t_mount "$db" "$mnt" -o rw; then
+    t_eq "-o rw mounts read-write" "$(awk -v m="$mnt" '$2 == m { split($4, o, ","); print o[1] }' /proc/mounts)" "rw"
+    "$NEWSFS" mkdir "$db" "/search/技能 大赛" 2>/dev/null
+    t_check "rmdir through the mount forgets it (-o rw)" rmdir "$mnt/search/技能 大赛"
+    t_eq "search/ is empty (-o rw)" "$(ls "$mnt/search" | wc -l)" "0"
+    expect_erofs "writes still refused (-o rw)" touch "$mnt/issues/new.txt"
+    t_eq "grep -r finds the same files (-o rw)" "$(grep -rl 工会 "$mnt/issues" | wc -l)" "$hits"
+else
+    t_fail "mount -o rw answers" "$(tail -n 5 "$T_LOG")"
+fi
 
 t_done
