@@ -91,9 +91,10 @@ int tree_resolve(tree_conn *c, const char *path, tree_attr *out);
  * Returns 1 and refreshes what the tree caches when it has. */
 int tree_refresh(tree_conn *c);
 
-/* Have the saved queries (the listing of search/) changed since the last
- * call? Another process may save or forget them (newsfs mkdir/rmdir DB);
- * the first call only records the state and returns 0. */
+/* Have the saved queries (the listing of search/) been saved or forgotten
+ * since the last call, even if the set is back as it was? Another process
+ * may change them (newsfs mkdir/rmdir DB); the first call only records the
+ * state and returns 0. */
 int tree_saved_changed(tree_conn *c);
 
 /* The index generation the tree last saw. */

@@ -91,10 +91,12 @@ static const char *conn_sql[Q_COUNT] = {
     [Q_SAVED_LIST] = "SELECT id, name FROM saved_queries WHERE id > ? ORDER BY id",
     [Q_SAVED_COUNT] = "SELECT count(*) FROM saved_queries",
     [Q_SAVED_HAS] = "SELECT 1 FROM saved_queries WHERE name = ?",
-    /* ids are never reused (AUTOINCREMENT): a change to the set changes
-     * the count, the largest id or the sum of ids */
-    [Q_SAVED_SIGNATURE] = "SELECT count(*) * 1000003 + coalesce(max(id), 0) * 7919"
-                          " + coalesce(sum(id), 0) FROM saved_queries",
+    /* AUTOINCREMENT's sequence only grows: every save moves it, every
+     * forget moves the count, so a save and a forget between two calls
+     * still show (the count or the largest id would not) */
+    [Q_SAVED_SIGNATURE] = "SELECT (coalesce((SELECT seq FROM sqlite_sequence"
+                          " WHERE name = 'saved_queries'), 0) << 24) | (SELECT count(*)"
+                          " FROM saved_queries)",
     [Q_XATTR] =
         "SELECT a.kind, a.title, a.pretitle, a.subtitle, a.byline, a.blocks, a.date,"
         " a.date_source, a.region, s.issue, s.path, s.date_confidence, a.seq,"
