@@ -171,10 +171,11 @@ static const char usage_tree[] =
     "mkdir saves a query (listed in search/ by every mount of DB, the live one\n"
     "too); rmdir forgets it. Through a mount, mkdir cannot reach newsfs: every\n"
     "name under search/ already is a query directory, so the kernel answers\n"
-    "\"File exists\" itself. rmdir works there as here.\n";
+    "\"File exists\" itself; rmdir works there on a mount with -o rw.\n";
 
 /* newsfs mkdir|rmdir DB /search/QUERY: save or forget a query
- * (tree_mkdir/tree_rmdir; through a mount only rmdir reaches newsfs). */
+ * (tree_mkdir/tree_rmdir; through a mount only rmdir reaches newsfs, and
+ * only with -o rw). */
 static int saved_query_command(const char *cmd, tree_conn *c, const char *path)
 {
     const char *slash = strrchr(path, '/');
