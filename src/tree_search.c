@@ -659,9 +659,14 @@ int tree_mkdir(tree_conn *c, nfs_ino parent, const char *name, tree_attr *a)
     }
     search_query_free(q);
     int changes = 0;
-    int rc = saved_query_write(
-        c, "INSERT INTO saved_queries(name, created) VALUES(?1, ?2) ON CONFLICT(name) DO NOTHING",
-        name, &changes);
+    /* not a bare ON CONFLICT DO NOTHING: that still moves AUTOINCREMENT's
+     * sequence, and a refused save would look like a change to the mount
+     * (tree_saved_changed) */
+    int rc = saved_query_write(c,
+                               "INSERT INTO saved_queries(name, created) SELECT ?1, ?2"
+                               " WHERE NOT EXISTS (SELECT 1 FROM saved_queries WHERE name = ?1)"
+                               " ON CONFLICT(name) DO NOTHING",
+                               name, &changes);
     if (rc != 0)
         return rc;
     if (!changes)
