@@ -648,6 +648,12 @@ def phase_search(prep, inos):
     note_load("search")
     qdir = os.path.join(MNT, "search")
     lsout, grout = os.path.join(TMP, "search-ls.out"), os.path.join(TMP, "search-grep.out")
+    # grep -rlF reads the native copy from the page cache (the passes read
+    # it, and each query's grep reads it again); read the index once so that
+    # ls reads it from there too. Left as the cold passes leave it, its
+    # full-text pages come from disk: a 4-character search took 5.2 ms
+    # instead of 1.5 (133k articles, 50 queries, in process).
+    ph["index_warm_s"], ph["index_warm_rc"] = run(["cat", DB], out=os.devnull)
     with Daemon("search") as dm:
         for k in (1, 2, 4):
             for q in prep["queries"][k]:
@@ -833,8 +839,10 @@ def report(started, finished):
             ngr = median([r["grep_n"] for r in qs])
             row("ls search/<%d char%s> median" % (k, "s" if k > 1 else ""), fs(median(ls)),
                 fs(median(gr)), fr(median(ls), median(gr)),
-                "%d queries, median hits %g/%g; %d differ from grep%s"
-                % (len(qs), nls, ngr, diff, "; %d failed" % errs if errs else ""))
+                "%d queries, median hits %g/%g; %d differ from grep%s%s"
+                % (len(qs), nls, ngr, diff, "; %d failed" % errs if errs else "",
+                   "; index read into the page cache first (cat: %s), as grep's files are"
+                   % fs(se["index_warm_s"]) if k == 1 and "index_warm_s" in se else ""))
             row("ls search/<%d char%s> p99" % (k, "s" if k > 1 else ""), fs(p99(ls)), fs(p99(gr)),
                 fr(p99(ls), p99(gr)), "native = grep -rlF over the copy")
             fl = [r for r in qs if "floor_s" in r]
