@@ -841,8 +841,10 @@ def report(started, finished):
                 fs(median(gr)), fr(median(ls), median(gr)),
                 "%d queries, median hits %g/%g; %d differ from grep%s%s"
                 % (len(qs), nls, ngr, diff, "; %d failed" % errs if errs else "",
-                   "; index read into the page cache first (cat: %s), as grep's files are"
-                   % fs(se["index_warm_s"]) if k == 1 and "index_warm_s" in se else ""))
+                   ("; index read into the page cache first (cat: %s), as grep's files are"
+                    % fs(se["index_warm_s"]) if se["index_warm_rc"] == 0 else
+                    "; reading the index into the page cache FAILED (cat exit %s)"
+                    % se["index_warm_rc"]) if k == 1 and "index_warm_s" in se else ""))
             row("ls search/<%d char%s> p99" % (k, "s" if k > 1 else ""), fs(p99(ls)), fs(p99(gr)),
                 fr(p99(ls), p99(gr)), "native = grep -rlF over the copy")
             fl = [r for r in qs if "floor_s" in r]
