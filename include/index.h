@@ -36,6 +36,8 @@
  *                                      generations are not logged (bulk loads)
  *   fts  FTS5(text, headline) over the view fts_content (external content,
  *        kept in step by triggers), tokenizer "newsfs" (tokenizer.h)
+ *   char_docs(ch, col, first_id, last_id, ids), char_dead(id)
+ *        the one-character index (charidx.h)
  */
 #ifndef NFS_INDEX_H
 #define NFS_INDEX_H
@@ -44,7 +46,7 @@
 
 #include "nfs.h"
 
-#define NFS_SCHEMA_VERSION 3
+#define NFS_SCHEMA_VERSION 4
 
 /* The directory an entry of the change log belongs to: kind and key. */
 typedef enum {
@@ -93,9 +95,10 @@ int64_t index_generation(sqlite3 *db);
 /* The largest article id ever given (ids are never reused), 0 if none. */
 int64_t index_last_article_id(sqlite3 *db);
 
-/* Add the articles with id > after_id to the full-text index. Writers call
- * it once before committing the articles they inserted (see the schema in
- * src/index.c for why not a trigger per article). */
+/* Add the articles with id > after_id to the full-text index and to the
+ * one-character index (charidx.h). Writers call it once before committing
+ * the articles they inserted (see the schema in src/index.c for why not a
+ * trigger per article). */
 int index_fts_add_after(sqlite3 *db, int64_t after_id, nfs_err *err);
 
 #endif

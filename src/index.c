@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "charidx.h"
 #include "tokenizer.h"
 
 static const char *schema_sql[] = {
@@ -99,7 +100,13 @@ static const char *schema_sql[] = {
     " DELETE FROM article_texts WHERE id = old.id;"
     " DELETE FROM listing WHERE id = old.id;"
     " DELETE FROM places WHERE article_id = old.id;"
-    " DELETE FROM article_topics WHERE article_id = old.id; END",
+    " DELETE FROM article_topics WHERE article_id = old.id;"
+    " INSERT OR IGNORE INTO char_dead(id) VALUES(old.id); END",
+    /* the one-character index (charidx.h) */
+    "CREATE TABLE IF NOT EXISTS char_docs(ch INTEGER NOT NULL, col INTEGER NOT NULL,"
+    " first_id INTEGER NOT NULL, last_id INTEGER NOT NULL, ids BLOB NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS char_docs_by_char ON char_docs(ch, col, first_id)",
+    "CREATE TABLE IF NOT EXISTS char_dead(id INTEGER PRIMARY KEY)",
 };
 
 static int exec(sqlite3 *db, const char *sql, nfs_err *err)
@@ -177,18 +184,30 @@ int64_t index_last_article_id(sqlite3 *db)
 
 int index_fts_add_after(sqlite3 *db, int64_t after_id, nfs_err *err)
 {
+    /* the tokenizer hands the articles' Han characters to a sink of the
+     * one-character index, told by nfs_char_row() which article it gets
+     * (id order is the sink's order) */
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db,
-                           "INSERT INTO fts(rowid, text, headline) SELECT a.id, t.text, a.headline"
-                           " FROM articles a JOIN article_texts t ON t.id = a.id WHERE a.id > ?",
+                           "INSERT INTO fts(rowid, text, headline)"
+                           " SELECT a.id, nfs_char_row(a.id, t.text), a.headline"
+                           " FROM articles a JOIN article_texts t ON t.id = a.id WHERE a.id > ?"
+                           " ORDER BY a.id",
                            -1, &st, NULL) != SQLITE_OK)
         return nfs_err_set(err, "full-text index: %s", sqlite3_errmsg(db));
-    sqlite3_bind_int64(st, 1, after_id);
-    int rc = sqlite3_step(st);
+    char_sink *sink = char_sink_new();
+    int rc = nfs_tokenizer_attach_sink(db, sink, err);
+    if (rc == 0) {
+        sqlite3_bind_int64(st, 1, after_id);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = nfs_err_set(err, "full-text index: %s", sqlite3_errmsg(db));
+        else
+            rc = char_sink_flush(sink, db, err);
+        nfs_tokenizer_attach_sink(db, NULL, NULL);
+    }
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return nfs_err_set(err, "full-text index: %s", sqlite3_errmsg(db));
-    return 0;
+    char_sink_free(sink);
+    return rc;
 }
 
 int index_exists(const char *path, nfs_err *err)

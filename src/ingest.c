@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "article.h"
+#include "charidx.h"
 #include "dates.h"
 #include "decode.h"
 #include "gazetteer.h"
@@ -1190,6 +1191,8 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
                 exec_sql(w.db, "INSERT INTO fts(fts, rank) VALUES('crisismerge', 16)", err) != 0)
                 goto out;
         }
+        if (char_idx_purge(w.db, err) != 0)
+            goto out;
     }
     if (tx_commit(&w, err) != 0)
         goto out;

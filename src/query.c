@@ -11,6 +11,7 @@
 
 #include <unicode/uchar.h>
 
+#include "charidx.h"
 #include "decode.h"
 #include "tokenizer.h"
 
@@ -284,6 +285,10 @@ static qnode *text_node(parser *p, const char *text, int headline)
     n->headline = headline;
     n->single = shape.lone_end && shape.n_tokens == 1;
     n->prefix = shape.lone_end && !shape.lone_after_word && !n->single;
+    if (n->single && (n->ch = char_idx_term_char(text)) == 0) {
+        node_free(n); /* cannot be: the tokenizer saw a Han character */
+        return fail(p, "'%s': cannot find its character", text);
+    }
     return count_term(p, n);
 }
 
@@ -681,19 +686,13 @@ static int compile_fts(qnode *n)
     strbuf sb = {0};
     switch (n->kind) {
     case QN_TEXT:
+        if (n->single) /* one character: the one-character index, in SQL */
+            return 0;
         if (n->headline)
             sb_puts(&sb, "headline:");
-        if (n->single) { /* one Han character: its presence token */
-            char *t = nfs_xmalloc(strlen(n->text) + 2);
-            t[0] = NFS_PRESENCE_MARK;
-            strcpy(t + 1, n->text);
-            fts_quote(&sb, t);
-            free(t);
-        } else {
-            fts_quote(&sb, n->text);
-            if (n->prefix)
-                sb_putc(&sb, '*');
-        }
+        fts_quote(&sb, n->text);
+        if (n->prefix)
+            sb_putc(&sb, '*');
         break;
     case QN_OR:
         for (size_t i = 0; i < n->n_kids; i++) {
@@ -765,6 +764,11 @@ static void plan(search_query *q)
     }
     q->fts = n_pos ? sb_steal(&pos) : NULL;
     sb_free(&pos);
+    /* without an FTS5 expression, a positive one-character term of the
+     * whole text ranks the articles with it in the headline first */
+    for (size_t i = 0; i < n && !q->fts && !q->rank_char; i++)
+        if (conj[i]->kind == QN_TEXT && conj[i]->single && !conj[i]->headline)
+            q->rank_char = conj[i]->ch;
 }
 
 /* ---- SQL for the filters ---- */
@@ -831,8 +835,11 @@ static void filter_sql(const qnode *n, strbuf *sql, int first, qparams *p)
         }
         sb_putc(sql, ')');
         break;
-    case QN_TEXT: /* always has fts */
-        sb_puts(sql, "0");
+    case QN_TEXT: /* one character (the rest has fts) */
+        sb_printf(sql, "EXISTS(SELECT 1 FROM nfs_chars(?%d, ?%d) c WHERE c.id = a.id)",
+                  first + (int)p->n, first + (int)p->n + 1);
+        param_int(p, n->ch);
+        param_int(p, n->headline);
         break;
     }
 }
@@ -927,8 +934,11 @@ static void set_sql(const qnode *n, strbuf *sql, int first, qparams *p)
             param_text(p, n->date_hi);
         }
         break;
-    case QN_TEXT: /* always has fts */
-        sb_puts(sql, "SELECT id FROM articles WHERE 0");
+    case QN_TEXT: /* one character (the rest has fts) */
+        sb_printf(sql, "SELECT id FROM nfs_chars(?%d, ?%d)", first + (int)p->n,
+                  first + (int)p->n + 1);
+        param_int(p, n->ch);
+        param_int(p, n->headline);
         break;
     }
 }

@@ -30,7 +30,8 @@ struct qnode {
     char *text;        /* QN_TEXT: the term (NFKC); QN_TOPIC: the topic name */
     int headline;      /* QN_TEXT: title: (the headline column only) */
     int prefix;        /* QN_TEXT: ends in a lone Han character after a separator -> "…"* */
-    int single;        /* QN_TEXT: one Han character -> its presence token */
+    int single;        /* QN_TEXT: one Han character -> the one-character index */
+    uint32_t ch;       /* QN_TEXT, single: that character, folded */
     int64_t lo, hi;    /* QN_REGION: code range */
     char date_lo[12];  /* QN_DATE: "" (open) or YYYY[-MM[-DD]] */
     char date_hi[12];  /* QN_DATE: "" (open) or the canonical end + "~" */
@@ -45,6 +46,8 @@ struct search_query {
     qnode **filters;  /* conjuncts left to SQL (borrowed from root) */
     size_t n_filters;
     char *text;       /* the query as written, parts joined by " / " */
+    uint32_t rank_char; /* no fts: a one-character term whose headline
+                           matches rank first (0: none) */
 };
 
 /* Parameters of the filter SQL, in placeholder order. */

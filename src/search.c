@@ -7,6 +7,9 @@
  *      normalisation), ties by article id;
  *   2. then every other match in article id order (index order: issues in
  *      the order they were indexed, articles in reading order).
+ * Queries whose positive text terms are one character each (read from
+ * the one-character index, charidx.h, not FTS5) rank by the first such
+ * term: the first RANK_K matches with it in the headline, in id order.
  * Queries without a positive text term (only field filters and/or
  * -terms) have no relevance: all their matches come in id order.
  *
@@ -485,6 +488,38 @@ static void merge_upper(search_results *r, search_results *hi)
         r->ids_complete = 0; /* the rest after r->last_id, read a page at a time */
 }
 
+/* A query ranked by a one-character term (query.h, rank_char): the
+ * matches with the character in the headline come first, in id order, at
+ * most RANK_K of them. Needs every match in ids (else: id order only). */
+static int rank_by_headline_char(search_results *r, uint32_t ch, nfs_err *err)
+{
+    if (!r->ids_complete || !r->n_ids)
+        return 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(r->db, "SELECT id FROM nfs_chars(?1, 1)", -1, &st, NULL) != SQLITE_OK)
+        return db_error(r->db, err, "cannot prepare the ranking");
+    sqlite3_bind_int64(st, 1, ch);
+    r->heap = nfs_xmalloc(RANK_K * sizeof *r->heap);
+    r->n_heap = 0;
+    size_t off = 0;
+    uint64_t k = 0;
+    int64_t match = 0; /* the last stored id decoded */
+    int rc;
+    while (r->n_heap < RANK_K && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        while (match < id && k < r->n_ids) {
+            match += (int64_t)next_delta(r->ids, &off);
+            k++;
+        }
+        if (match == id)
+            r->heap[r->n_heap++] = (scored){0.0, id};
+        else if (match < id)
+            break; /* past the last match */
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
 /* ---- executing ---- */
 
 static void copy_params(search_results *r, const qparams *src)
@@ -547,7 +582,8 @@ int search_execute(sqlite3 *db, const search_query *q, search_results **out, nfs
     if (!db || !q)
         return nfs_err_set(err, "search: no query or no index");
     search_results *r = results_new(db, q);
-    if (scan_matches(r, 0, -1, err) != 0) {
+    if (scan_matches(r, 0, -1, err) != 0 ||
+        (!r->fts && q->rank_char && rank_by_headline_char(r, q->rank_char, err) != 0)) {
         search_results_free(r);
         return -1;
     }

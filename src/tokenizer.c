@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "charidx.h"
 #include "fold.h"
 #include "rank.h"
 
@@ -22,15 +23,9 @@
  *    the word follows, c1 colocated with the first bigram when the word
  *    precedes. So 2020年 (2020, 年) finds 2020年度 (2020, 年度+年) and
  *    第5届 (第, 5, 届) finds 举办第5届大会 (举办, 办第, 第, 5, 届大+届, 大会);
- *  - in documents only, the presence token "\x01c" of every distinct
- *    character c of the column, colocated with its first occurrence.
- *    One-character queries look it up: one short doclist per character
- *    instead of a prefix index over every bigram (measured: 21% smaller
- *    index, as fast).
  * A query tokenizes like a document without the colocated tokens. A query
- * of one Han character is marked with NFS_PRESENCE_MARK by the query
- * builder and gives that character's presence token; a query ending in a
- * lone character after white space or punctuation ("工会 长") becomes a
+ * ending in a lone character after white space or punctuation ("工会 长")
+ * becomes a
  * prefix query ("工会 长"*, slow for very common characters). */
 
 typedef struct {
@@ -43,14 +38,17 @@ typedef struct {
     int run_after_word;
     char prev[4];
     int prev_len;
-    uint32_t prev_start, prev_end, prev_cp;
+    uint32_t prev_start, prev_end;
     /* the current word */
     char *word;
     size_t word_len, word_cap;
     uint32_t word_start, word_end;
     char word_inline[128];
-    /* documents: the BMP characters whose presence token is out (must
-     * stay last: queries do not clear it) */
+    /* documents: every Han character goes to the one-character index,
+     * once per text (seen: the BMP characters already sent; must stay
+     * last, cleared only when there is a sink) */
+    char_sink *sink;
+    int col;
     uint64_t seen[0x10000 / 64];
 } tok_state;
 
@@ -63,35 +61,15 @@ static inline int utf8_put(uint32_t cp, char *out)
     return (int)utf8_encode(cp, out);
 }
 
-/* The presence token of a character, after the token at its position. */
-static inline int emit_presence(tok_state *t, const char ch[4], int len, uint32_t cp,
-                                uint32_t start, uint32_t end)
-{
-    if (t->query)
-        return 0;
-    if (cp < 0x10000) {
-        uint64_t bit = (uint64_t)1 << (cp & 63);
-        if (t->seen[cp >> 6] & bit)
-            return 0;
-        t->seen[cp >> 6] |= bit;
-    }
-    char tok[5];
-    tok[0] = NFS_PRESENCE_MARK;
-    memcpy(tok + 1, ch, 4);
-    return t->fn(t->ctx, tok, len + 1, (int)start, (int)end, 1);
-}
-
 /* The run of Han characters ends; before_word: a word follows at once. */
 static int end_run(tok_state *t, int before_word)
 {
     size_t n = t->run_len;
     t->run_len = 0;
     if (n == 1 || before_word) {
-        int rc = t->fn(t->ctx, t->prev, t->prev_len, (int)t->prev_start, (int)t->prev_end, 0);
-        if (rc)
-            return rc;
+        return t->fn(t->ctx, t->prev, t->prev_len, (int)t->prev_start, (int)t->prev_end, 0);
     }
-    return emit_presence(t, t->prev, t->prev_len, t->prev_cp, t->prev_start, t->prev_end);
+    return 0;
 }
 
 static int end_word(tok_state *t)
@@ -118,33 +96,17 @@ static void word_add(tok_state *t, const fold_char *c)
     t->word_len += (size_t)utf8_put(c->cp, t->word + t->word_len);
 }
 
-/* A one-character query (marked by the query builder): presence tokens. */
-static int tokenize_presence_query(const char *text, size_t len, nfs_token_fn fn, void *ctx)
+/* The tokens of a text; a document's Han characters also go to sink
+ * (when not NULL) as column col. */
+static int tokenize(const char *text, size_t len, int query, char_sink *sink, int col,
+                    nfs_token_fn fn, void *ctx)
 {
-    fold_iter it;
-    fold_iter_init(&it, text + 1, len - 1);
-    fold_char c;
-    int rc = 0;
-    while (rc == 0 && fold_next(&it, &c)) {
-        if (c.cls != FOLD_CJK)
-            continue;
-        char tok[5];
-        tok[0] = NFS_PRESENCE_MARK;
-        int n = utf8_put(c.cp, tok + 1);
-        rc = fn(ctx, tok, n + 1, (int)c.start + 1, (int)c.end + 1, 0);
-    }
-    fold_iter_free(&it);
-    return rc;
-}
-
-int nfs_tokenize(const char *text, size_t len, int query, nfs_token_fn fn, void *ctx)
-{
-    if (query && len > 0 && text[0] == NFS_PRESENCE_MARK)
-        return tokenize_presence_query(text, len, fn, ctx);
     tok_state t;
     memset(&t, 0, offsetof(tok_state, seen));
-    if (!query)
+    t.sink = query ? NULL : sink;
+    if (t.sink)
         memset(t.seen, 0, sizeof t.seen);
+    t.col = col;
     t.fn = fn;
     t.ctx = ctx;
     t.query = query;
@@ -156,6 +118,14 @@ int nfs_tokenize(const char *text, size_t len, int query, nfs_token_fn fn, void 
     int rc = 0;
     while (rc == 0 && fold_next(&it, &c)) {
         if (c.cls == FOLD_CJK) {
+            if (t.sink) {
+                if (c.cp >= 0x10000) {
+                    char_sink_add(t.sink, c.cp, t.col); /* it skips repeats itself */
+                } else if (!(t.seen[c.cp >> 6] & ((uint64_t)1 << (c.cp & 63)))) {
+                    t.seen[c.cp >> 6] |= (uint64_t)1 << (c.cp & 63);
+                    char_sink_add(t.sink, c.cp, t.col);
+                }
+            }
             if (!t.run_len)
                 t.run_after_word = t.word_len > 0;
             if (t.word_len && (rc = end_word(&t)) != 0)
@@ -170,9 +140,6 @@ int nfs_tokenize(const char *text, size_t len, int query, nfs_token_fn fn, void 
                 memcpy(bigram, t.prev, 4);
                 memcpy(bigram + t.prev_len, cur, 4);
                 rc = fn(ctx, bigram, t.prev_len + cur_len, (int)t.prev_start, (int)c.end, 0);
-                if (rc == 0)
-                    rc = emit_presence(&t, t.prev, t.prev_len, t.prev_cp, t.prev_start,
-                                       t.prev_end);
                 /* the head of a run that follows a word (see above) */
                 if (rc == 0 && t.run_len == 1 && t.run_after_word && !query)
                     rc = fn(ctx, t.prev, t.prev_len, (int)t.prev_start, (int)t.prev_end, 1);
@@ -181,7 +148,6 @@ int nfs_tokenize(const char *text, size_t len, int query, nfs_token_fn fn, void 
             t.prev_len = cur_len;
             t.prev_start = c.start;
             t.prev_end = c.end;
-            t.prev_cp = c.cp;
             t.run_len++;
         } else if (c.cls == FOLD_WORD) {
             if (t.run_len && (rc = end_run(&t, 1)) != 0)
@@ -202,6 +168,11 @@ int nfs_tokenize(const char *text, size_t len, int query, nfs_token_fn fn, void 
     if (t.word != t.word_inline)
         free(t.word);
     return rc;
+}
+
+int nfs_tokenize(const char *text, size_t len, int query, nfs_token_fn fn, void *ctx)
+{
+    return tokenize(text, len, query, NULL, 0, fn, ctx);
 }
 
 /* ---- query analysis ---- */
@@ -256,8 +227,15 @@ char *nfs_fold(const char *s, size_t len, size_t *out_len)
 
 /* ---- FTS5 glue ---- */
 
+/* What the tokenizer knows of its connection: the sink of the
+ * one-character index, on the writer's connection (NULL elsewhere). Freed
+ * with the connection (xCreateTokenizer's destructor). */
 typedef struct {
-    int unused;
+    char_sink *sink;
+} tok_conn;
+
+typedef struct {
+    tok_conn *conn;
 } newsfs_tokenizer;
 
 static int fts_create(void *user, const char **args, int n_args, Fts5Tokenizer **out)
@@ -267,7 +245,9 @@ static int fts_create(void *user, const char **args, int n_args, Fts5Tokenizer *
         return SQLITE_ERROR; /* the tokenizer takes no options */
     if (fold_ready(NULL, 0) != 0)
         return SQLITE_ERROR;
-    *out = (Fts5Tokenizer *)nfs_xcalloc(1, sizeof(newsfs_tokenizer));
+    newsfs_tokenizer *t = nfs_xcalloc(1, sizeof *t);
+    t->conn = user;
+    *out = (Fts5Tokenizer *)t;
     return SQLITE_OK;
 }
 
@@ -291,11 +271,15 @@ static int fts_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *te
                         int (*x_token)(void *, int, const char *, int, int, int))
 {
     fts_call call = {ctx, x_token};
+    /* the next column of the article nfs_char_row() named (counted even
+     * when empty) */
+    char_sink *sink = ((newsfs_tokenizer *)tok)->conn->sink;
+    int col = sink && flags == FTS5_TOKENIZE_DOCUMENT ? char_sink_column(sink) : -1;
     if (n_text <= 0)
         return SQLITE_OK;
     /* FTS5_TOKENIZE_AUX (snippet, highlight) must see the document's tokens */
     int query = (flags & FTS5_TOKENIZE_QUERY) != 0;
-    return nfs_tokenize(text, (size_t)n_text, query, fts_token, &call);
+    return tokenize(text, (size_t)n_text, query, col >= 0 ? sink : NULL, col, fts_token, &call);
 }
 
 /* The fts5_api of a connection (NULL if FTS5 is missing). */
@@ -309,6 +293,37 @@ static fts5_api *fts5_api_of(sqlite3 *db)
     sqlite3_step(st);
     sqlite3_finalize(st);
     return api;
+}
+
+/* nfs_char_row(id, text): the next document tokenizations are the
+ * columns of article id (for the sink, if any); returns text. */
+static void char_row_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    tok_conn *conn = sqlite3_user_data(ctx);
+    if (conn->sink)
+        char_sink_row(conn->sink, sqlite3_value_int64(argv[0]));
+    sqlite3_result_value(ctx, argv[1]);
+}
+
+/* nfs_char_sink(pointer): attach a sink (a pointer bound with type
+ * "nfs_char_sink"; NULL detaches). */
+static void char_sink_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    tok_conn *conn = sqlite3_user_data(ctx);
+    conn->sink = sqlite3_value_pointer(argv[0], NFS_CHAR_SINK_POINTER);
+}
+
+int nfs_tokenizer_attach_sink(sqlite3 *db, char_sink *sink, nfs_err *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT nfs_char_sink(?1)", -1, &st, NULL) != SQLITE_OK)
+        return nfs_err_set(err, "cannot attach the one-character index: %s", sqlite3_errmsg(db));
+    sqlite3_bind_pointer(st, 1, sink, NFS_CHAR_SINK_POINTER, NULL);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return nfs_err_set(err, "cannot attach the one-character index: %s", sqlite3_errmsg(db));
+    return 0;
 }
 
 int nfs_tokenizer_ready(nfs_err *err)
@@ -326,9 +341,22 @@ int nfs_tokenizer_register(sqlite3 *db, nfs_err *err)
         return nfs_err_set(err, "this SQLite has no usable FTS5 (%s)", sqlite3_errmsg(db));
     static const fts5_tokenizer methods = {fts_create, fts_delete, fts_tokenize};
     fts5_tokenizer m = methods;
-    int rc = api->xCreateTokenizer(api, NFS_TOKENIZER_NAME, NULL, &m, NULL);
-    if (rc != SQLITE_OK)
+    tok_conn *conn = nfs_xcalloc(1, sizeof *conn);
+    int rc = api->xCreateTokenizer(api, NFS_TOKENIZER_NAME, conn, &m, free);
+    if (rc != SQLITE_OK) {
+        free(conn);
         return nfs_err_set(err, "cannot register the search tokenizer: %s", sqlite3_errstr(rc));
+    }
+    /* conn lives as long as the connection, as these functions do */
+    rc = sqlite3_create_function(db, "nfs_char_row", 2, SQLITE_UTF8, conn, char_row_fn, NULL,
+                                 NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function(db, "nfs_char_sink", 1, SQLITE_UTF8, conn, char_sink_fn, NULL,
+                                     NULL);
+    if (rc == SQLITE_OK)
+        rc = char_idx_register(db);
+    if (rc != SQLITE_OK)
+        return nfs_err_set(err, "cannot register the search functions: %s", sqlite3_errstr(rc));
     rc = nfs_rank_register(api);
     if (rc != SQLITE_OK)
         return nfs_err_set(err, "cannot register the search ranking: %s", sqlite3_errstr(rc));
