@@ -62,6 +62,12 @@ t_check "grep -r sees the new state only" sh -c "grep -rl 暖心驿站 '$mnt/iss
 # search listings the kernel cached before the change follow it too
 wait_for "cached search listing shows the new word" 5 sh -c "test \$(ls '$mnt/search/暖心驿站' | wc -l) -ge 1"
 wait_for "cached search listing drops the old word" 5 sh -c "test \$(ls '$mnt/search/歇脚驿站' | wc -l) -eq 0"
+# one-character searches (the one-character index drops the articles the
+# re-index removed or replaced) still list exactly what grep finds
+for c in 歇 脚 暖 心 屋 新 工 期; do
+    t_eq "one-character search $c equals grep after the re-index" \
+        "$(ls "$mnt/search/$c" | wc -l)" "$(grep -rlF "$c" "$mnt/issues" | wc -l)"
+done
 t_check "daemon alive" kill -0 "$T_MOUNT_PID"
 t_check "no errors in the daemon log" sh -c "! grep -qi 'error\|sanitizer' '$T_LOG'"
 t_done
