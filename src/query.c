@@ -764,10 +764,10 @@ static void plan(search_query *q)
     }
     q->fts = n_pos ? sb_steal(&pos) : NULL;
     sb_free(&pos);
-    /* without an FTS5 expression, a positive one-character term of the
-     * whole text ranks the articles with it in the headline first */
+    /* without an FTS5 expression, a positive one-character term ranks the
+     * articles with it in the headline first (and snippets show it) */
     for (size_t i = 0; i < n && !q->fts && !q->rank_char; i++)
-        if (conj[i]->kind == QN_TEXT && conj[i]->single && !conj[i]->headline)
+        if (conj[i]->kind == QN_TEXT && conj[i]->single)
             q->rank_char = conj[i]->ch;
 }
 

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fold.h"
 #include "query.h"
 #include "rank.h"
 
@@ -713,6 +714,53 @@ static void put_one_line(strbuf *out, const char *s)
     }
 }
 
+/* The context of the first place where folded character ch occurs in
+ * text: SNIPPET_CONTEXT characters each side, the character in [ ];
+ * the start of the text if it does not occur. */
+#define SNIPPET_CONTEXT 24
+static void char_snippet(strbuf *out, const char *text, uint32_t ch)
+{
+    size_t len = strlen(text), start = 0, end = 0;
+    int found = 0;
+    fold_iter it;
+    fold_iter_init(&it, text, len);
+    fold_char c;
+    while (!found && fold_next(&it, &c)) {
+        if (c.cp == ch) {
+            found = 1;
+            start = c.start;
+            end = c.end;
+        }
+    }
+    fold_iter_free(&it);
+    /* whole UTF-8 characters: step over continuation bytes */
+    size_t from = start, to = end;
+    for (int n = 0; found && from > 0 && n < SNIPPET_CONTEXT; n++)
+        do
+            from--;
+        while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80);
+    for (int n = 0; to < len && n < (found ? SNIPPET_CONTEXT : 2 * SNIPPET_CONTEXT); n++)
+        do
+            to++;
+        while (to < len && ((unsigned char)text[to] & 0xC0) == 0x80);
+    strbuf raw = {0};
+    if (from > 0)
+        sb_puts(&raw, "…");
+    sb_append(&raw, text + from, start - from);
+    if (found) {
+        sb_putc(&raw, '[');
+        sb_append(&raw, text + start, end - start);
+        sb_putc(&raw, ']');
+        sb_append(&raw, text + end, to - end);
+    } else {
+        sb_append(&raw, text + start, to - start);
+    }
+    if (to < len)
+        sb_puts(&raw, "…");
+    put_one_line(out, raw.s);
+    sb_free(&raw);
+}
+
 int search_snippets(sqlite3 *db, const search_query *q, size_t limit, strbuf *out, nfs_err *err)
 {
     search_results *r;
@@ -722,10 +770,14 @@ int search_snippets(sqlite3 *db, const search_query *q, size_t limit, strbuf *ou
         r->fts ? "SELECT s.issue, a.name, snippet(fts, -1, '[', ']', '…', 32)"
                  " FROM fts JOIN articles a ON a.id = fts.rowid JOIN sources s ON s.id = a.source_id"
                  " WHERE fts MATCH ?1 AND fts.rowid = ?2"
-               : "SELECT s.issue, a.name, substr(t.text, 1, 60) ||"
-                 " CASE WHEN length(t.text) > 60 THEN '…' ELSE '' END"
-                 " FROM articles a JOIN sources s ON s.id = a.source_id"
-                 " JOIN article_texts t ON t.id = a.id WHERE a.id = ?2";
+        : q->rank_char /* a one-character term: its first place, see char_snippet */
+            ? "SELECT s.issue, a.name, t.text"
+              " FROM articles a JOIN sources s ON s.id = a.source_id"
+              " JOIN article_texts t ON t.id = a.id WHERE a.id = ?2"
+            : "SELECT s.issue, a.name, substr(t.text, 1, 60) ||"
+              " CASE WHEN length(t.text) > 60 THEN '…' ELSE '' END"
+              " FROM articles a JOIN sources s ON s.id = a.source_id"
+              " JOIN article_texts t ON t.id = a.id WHERE a.id = ?2";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
         db_error(db, err, "cannot prepare snippets");
@@ -750,7 +802,11 @@ int search_snippets(sqlite3 *db, const search_query *q, size_t limit, strbuf *ou
             sb_printf(out, "%llu\t%s/%s\t", (unsigned long long)pos + 1,
                       (const char *)sqlite3_column_text(st, 0),
                       (const char *)sqlite3_column_text(st, 1));
-            put_one_line(out, (const char *)sqlite3_column_text(st, 2));
+            const char *text = (const char *)sqlite3_column_text(st, 2);
+            if (!r->fts && q->rank_char)
+                char_snippet(out, text ? text : "", q->rank_char);
+            else
+                put_one_line(out, text);
             sb_putc(out, '\n');
         } else if (s != SQLITE_DONE) { /* SQLITE_DONE: removed meanwhile */
             rc = db_error(db, err, "cannot make a snippet");

@@ -1019,6 +1019,24 @@ static void test_snippets(void)
     CHECK(search_snippets(db, q, 0, &out, &err) == 0);
     CHECK(out.s && strstr(out.s, "1\t2020-11-23/01 article.txt\t长春市总工会表彰"));
     search_query_free(q);
+    /* a one-character query: its first place in context, highlighted, also
+     * when the article has the traditional form */
+    const char *one = "會";
+    CHECK(search_parse(&env, &one, 1, &q, &err) == 0);
+    sb_clear(&out);
+    CHECK(search_snippets(db, q, 0, &out, &err) == 0);
+    CHECK_MSG(out.s && (strstr(out.s, "[会]") || strstr(out.s, "[會]")), "%s", out.s);
+    int n_lines = 0, n_marked = 0;
+    for (char *p = out.s; p && *p; p = strchr(p, '\n') + 1) {
+        char *nl = strchr(p, '\n');
+        if (!nl)
+            break;
+        n_lines++;
+        char *open = strchr(p, '[');
+        n_marked += open && open < nl;
+    }
+    CHECK(n_lines > 0 && n_marked == n_lines);
+    search_query_free(q);
     sb_free(&out);
 }
 
