@@ -223,88 +223,99 @@ static int any_dead_in(const int64_t *dead, size_t n, int64_t lo, int64_t hi)
     return a < n && dead[a] <= hi;
 }
 
-typedef struct {
-    int64_t rowid, first, last;
-    unsigned char *gaps;
-    size_t len;
-} list_rewrite;
+/* The rowids of the char_docs rows whose id range holds a dead id (the
+ * ranges only: the lists are read for those rows alone). */
+static int rows_to_rewrite(sqlite3 *db, const int64_t *dead, size_t n_dead, int64_t **out,
+                           size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    size_t cap = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT rowid, first_id, last_id FROM char_docs", -1, &st, NULL) !=
+        SQLITE_OK)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (any_dead_in(dead, n_dead, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2)))
+            NFS_VEC_PUSH(*out, *n_out, cap, sqlite3_column_int64(st, 0));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Rewrite row `rowid` of char_docs without the dead ids (delete it when
+ * none is left). get, put, del: the statements of char_idx_purge. */
+static int rewrite_row(sqlite3_stmt *get, sqlite3_stmt *put, sqlite3_stmt *del, int64_t rowid,
+                       const int64_t *dead, size_t n_dead)
+{
+    sqlite3_bind_int64(get, 1, rowid);
+    if (sqlite3_step(get) != SQLITE_ROW) {
+        sqlite3_reset(get);
+        return -1;
+    }
+    int64_t id = sqlite3_column_int64(get, 0), first = 0, last = 0;
+    const unsigned char *in = sqlite3_column_blob(get, 1);
+    size_t in_len = (size_t)sqlite3_column_bytes(get, 1), off = 0;
+    unsigned char *gaps = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) { /* keep the ids that are not dead */
+        if (!bsearch(&id, dead, n_dead, sizeof *dead, cmp_i64)) {
+            if (!first)
+                first = id;
+            else
+                put_varint(&gaps, &len, &cap, (uint64_t)(id - last));
+            last = id;
+        }
+        uint64_t gap;
+        if (!get_varint(in, in_len, &off, &gap))
+            break;
+        id += (int64_t)gap;
+    }
+    sqlite3_reset(get);
+    sqlite3_stmt *st = first ? put : del;
+    sqlite3_bind_int64(st, 1, rowid);
+    if (first) {
+        sqlite3_bind_int64(st, 2, first);
+        sqlite3_bind_int64(st, 3, last);
+        sqlite3_bind_blob(st, 4, len ? (const void *)gaps : "", (int)len, SQLITE_STATIC);
+    }
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(st);
+    free(gaps);
+    return rc;
+}
 
 int char_idx_purge(sqlite3 *db, nfs_err *err)
 {
-    int64_t *dead;
-    size_t n_dead;
-    if (load_dead(db, &dead, &n_dead) != 0)
-        return nfs_err_set(err, "one-character index: %s", sqlite3_errmsg(db));
-    if (!n_dead)
-        return 0;
-    qsort(dead, n_dead, sizeof *dead, cmp_i64);
-    /* the rows to change, decided first, written after the scan */
-    list_rewrite *todo = NULL;
-    size_t n_todo = 0, cap_todo = 0;
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(db, "SELECT rowid, first_id, last_id, ids FROM char_docs", -1, &st,
-                                NULL);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t first = sqlite3_column_int64(st, 1), last = sqlite3_column_int64(st, 2);
-        if (!any_dead_in(dead, n_dead, first, last)) {
-            rc = SQLITE_OK;
-            continue;
-        }
-        const unsigned char *in = sqlite3_column_blob(st, 3);
-        size_t in_len = (size_t)sqlite3_column_bytes(st, 3), off = 0;
-        list_rewrite w = {sqlite3_column_int64(st, 0), 0, 0, NULL, 0};
-        size_t cap = 0;
-        int64_t id = first;
-        uint64_t gap;
-        for (int more = 1; more; more = get_varint(in, in_len, &off, &gap), id += more ? (int64_t)gap : 0) {
-            if (bsearch(&id, dead, n_dead, sizeof *dead, cmp_i64))
-                continue;
-            if (!w.first)
-                w.first = id;
-            else
-                put_varint(&w.gaps, &w.len, &cap, (uint64_t)(id - w.last));
-            w.last = id;
-        }
-        NFS_VEC_PUSH(todo, n_todo, cap_todo, w);
-        rc = SQLITE_OK;
+    int64_t *dead = NULL, *rows = NULL;
+    size_t n_dead = 0, n_rows = 0;
+    sqlite3_stmt *get = NULL, *put = NULL, *del = NULL;
+    int rc = load_dead(db, &dead, &n_dead);
+    if (rc == 0 && n_dead) {
+        rc = rows_to_rewrite(db, dead, n_dead, &rows, &n_rows);
+        if (rc == 0 &&
+            (sqlite3_prepare_v2(db, "SELECT first_id, ids FROM char_docs WHERE rowid = ?", -1,
+                                &get, NULL) != SQLITE_OK ||
+             sqlite3_prepare_v2(db,
+                                "UPDATE char_docs SET first_id = ?2, last_id = ?3, ids = ?4"
+                                " WHERE rowid = ?1",
+                                -1, &put, NULL) != SQLITE_OK ||
+             sqlite3_prepare_v2(db, "DELETE FROM char_docs WHERE rowid = ?", -1, &del, NULL) !=
+                 SQLITE_OK))
+            rc = -1;
+        for (size_t i = 0; i < n_rows && rc == 0; i++)
+            rc = rewrite_row(get, put, del, rows[i], dead, n_dead);
+        if (rc == 0 && sqlite3_exec(db, "DELETE FROM char_dead", NULL, NULL, NULL) != SQLITE_OK)
+            rc = -1;
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_OK)
-        nfs_err_set(err, "one-character index: %s", sqlite3_errmsg(db));
-    sqlite3_stmt *del = NULL, *upd = NULL;
-    if (rc == SQLITE_DONE || rc == SQLITE_OK) {
-        rc = SQLITE_OK;
-        if (sqlite3_prepare_v2(db, "DELETE FROM char_docs WHERE rowid = ?", -1, &del, NULL) !=
-                SQLITE_OK ||
-            sqlite3_prepare_v2(db,
-                               "UPDATE char_docs SET first_id = ?2, last_id = ?3, ids = ?4"
-                               " WHERE rowid = ?1",
-                               -1, &upd, NULL) != SQLITE_OK)
-            rc = nfs_err_set(err, "one-character index: %s", sqlite3_errmsg(db));
-    } else {
-        rc = -1;
-    }
-    for (size_t i = 0; i < n_todo && rc == 0; i++) {
-        sqlite3_stmt *s = todo[i].first ? upd : del;
-        sqlite3_bind_int64(s, 1, todo[i].rowid);
-        if (todo[i].first) {
-            sqlite3_bind_int64(s, 2, todo[i].first);
-            sqlite3_bind_int64(s, 3, todo[i].last);
-            sqlite3_bind_blob(s, 4, todo[i].len ? (const void *)todo[i].gaps : "",
-                              (int)todo[i].len, SQLITE_STATIC);
-        }
-        if (sqlite3_step(s) != SQLITE_DONE)
-            rc = nfs_err_set(err, "one-character index: %s", sqlite3_errmsg(db));
-        sqlite3_reset(s);
-    }
+    if (rc != 0)
+        nfs_err_set(err, "one-character index: dropping deleted articles: %s",
+                    sqlite3_errmsg(db));
+    sqlite3_finalize(get);
+    sqlite3_finalize(put);
     sqlite3_finalize(del);
-    sqlite3_finalize(upd);
-    for (size_t i = 0; i < n_todo; i++)
-        free(todo[i].gaps);
-    free(todo);
+    free(rows);
     free(dead);
-    if (rc == 0 && sqlite3_exec(db, "DELETE FROM char_dead", NULL, NULL, NULL) != SQLITE_OK)
-        rc = nfs_err_set(err, "one-character index: %s", sqlite3_errmsg(db));
     return rc;
 }
 

@@ -25,8 +25,10 @@
  *    第5届 (第, 5, 届) finds 举办第5届大会 (举办, 办第, 第, 5, 届大+届, 大会);
  * A query tokenizes like a document without the colocated tokens. A query
  * ending in a lone character after white space or punctuation ("工会 长")
- * becomes a
- * prefix query ("工会 长"*, slow for very common characters). */
+ * becomes a prefix query ("工会 长"*, slow for very common characters).
+ * A one-character query is not an FTS5 query at all: the query compiler
+ * sends it to the one-character index (charidx.h), which a document's
+ * tokenization fills as it goes. */
 
 typedef struct {
     nfs_token_fn fn;
@@ -66,9 +68,8 @@ static int end_run(tok_state *t, int before_word)
 {
     size_t n = t->run_len;
     t->run_len = 0;
-    if (n == 1 || before_word) {
+    if (n == 1 || before_word)
         return t->fn(t->ctx, t->prev, t->prev_len, (int)t->prev_start, (int)t->prev_end, 0);
-    }
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "index.h"
 #include "nfs.h"
 #include "testlib.h"
+#include "tokenizer.h"
 
 static sqlite3 *open_tmp(char *path)
 {
