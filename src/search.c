@@ -505,7 +505,7 @@ static int rank_by_headline_char(search_results *r, uint32_t ch, nfs_err *err)
     size_t off = 0;
     uint64_t k = 0;
     int64_t match = 0; /* the last stored id decoded */
-    int rc;
+    int rc = SQLITE_DONE;
     while (r->n_heap < RANK_K && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
         while (match < id && k < r->n_ids) {
@@ -518,6 +518,8 @@ static int rank_by_headline_char(search_results *r, uint32_t ch, nfs_err *err)
             break; /* past the last match */
     }
     sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(r->db, err, "cannot rank the matches");
     return 0;
 }
 
