@@ -365,6 +365,13 @@ static int chars_disconnect(sqlite3_vtab *v)
     return SQLITE_OK;
 }
 
+/* Constraint i becomes xFilter's next argument (nfs_chars checks it). */
+static void use_arg(sqlite3_index_info *info, int i, int *arg)
+{
+    info->aConstraintUsage[i].argvIndex = (*arg)++;
+    info->aConstraintUsage[i].omit = 1;
+}
+
 static int chars_best_index(sqlite3_vtab *v, sqlite3_index_info *info)
 {
     int ch = -1, col = -1, lo = -1, hi = -1, eq = -1, flags = 0;
@@ -392,30 +399,21 @@ static int chars_best_index(sqlite3_vtab *v, sqlite3_index_info *info)
     if (ch < 0 || col < 0)
         return SQLITE_CONSTRAINT; /* nfs_chars needs both arguments */
     int arg = 1;
-    info->aConstraintUsage[ch].argvIndex = arg++;
-    info->aConstraintUsage[ch].omit = 1;
-    info->aConstraintUsage[col].argvIndex = arg++;
-    info->aConstraintUsage[col].omit = 1;
+    use_arg(info, ch, &arg);
+    use_arg(info, col, &arg);
     if (eq >= 0) {
         flags = IS_EQ;
-        info->aConstraintUsage[eq].argvIndex = arg++;
-        info->aConstraintUsage[eq].omit = 1;
+        use_arg(info, eq, &arg);
         info->estimatedCost = 10;
         info->estimatedRows = 1;
     } else {
         if (lo >= 0) {
             flags |= HAS_LO;
-            info->aConstraintUsage[lo].argvIndex = arg++;
-            info->aConstraintUsage[lo].omit = 1;
-        } else {
-            flags &= ~LO_STRICT;
+            use_arg(info, lo, &arg);
         }
         if (hi >= 0) {
             flags |= HAS_HI;
-            info->aConstraintUsage[hi].argvIndex = arg++;
-            info->aConstraintUsage[hi].omit = 1;
-        } else {
-            flags &= ~HI_STRICT;
+            use_arg(info, hi, &arg);
         }
         info->estimatedCost = (lo >= 0 || hi >= 0) ? 500 : 1000;
         info->estimatedRows = 10000;
