@@ -18,6 +18,8 @@
 #   BENCH_GEN      shared | tests: the corpus generator (default shared when
 #                  ../shared/eval/gencorpus.py exists, else tests/tools/gencorpus.py)
 #   BENCH_REPS     warm repetitions of each pass (default 3)
+#   BENCH_INDEX_RUNS  index runs from scratch; the one of median CPU time is
+#                  reported (default 3)
 #   BENCH_MOUNTS   mount/unmount cycles timed (default 5)
 #   BENCH_KEEP=1   keep the native copies (run/native, run/native-largest) afterwards
 #   BENCH_DROP=0   never drop the kernel caches (cold = a fresh mount only)
@@ -37,6 +39,7 @@ BENCH_ISSUES=${BENCH_ISSUES:-12000}
 BENCH_SEED=${BENCH_SEED:-1}
 BENCH_QUERIES=${BENCH_QUERIES:-50}
 BENCH_REPS=${BENCH_REPS:-3}
+BENCH_INDEX_RUNS=${BENCH_INDEX_RUNS:-3}
 BENCH_MOUNTS=${BENCH_MOUNTS:-5}
 BENCH_KEEP=${BENCH_KEEP:-}
 BENCH_DROP=${BENCH_DROP:-1}
@@ -46,7 +49,7 @@ BENCH_DIR=${BENCH_DIR:-$(dirname "$NEWSFS")/bench}
 say() { echo "bench: $*" >&2; }
 skip() { say "skipped: $*"; exit 0; }
 
-for v in BENCH_ISSUES BENCH_SEED BENCH_QUERIES BENCH_REPS BENCH_MOUNTS BENCH_FLOOR_MAX; do
+for v in BENCH_ISSUES BENCH_SEED BENCH_QUERIES BENCH_REPS BENCH_INDEX_RUNS BENCH_MOUNTS BENCH_FLOOR_MAX; do
     eval "x=\$$v"
     case $x in '' | *[!0-9]*) say "$v must be a number (got '$x')"; exit 2 ;; esac
 done
@@ -135,7 +138,7 @@ if mountpoint -q "$MNT" 2>/dev/null; then fusermount3 -u "$MNT" || fusermount3 -
 rm -rf "$RUN/tmp"
 : >"$RUN/newsfs.log"
 
-export NEWSFS BENCH_ISSUES BENCH_SEED BENCH_QUERIES BENCH_REPS BENCH_MOUNTS BENCH_KEEP \
+export NEWSFS BENCH_ISSUES BENCH_SEED BENCH_QUERIES BENCH_REPS BENCH_INDEX_RUNS BENCH_MOUNTS BENCH_KEEP \
     BENCH_DROP BENCH_DIR BENCH_GEN BENCH_FLOOR_MAX
 # In the background so that a signal reaches our trap at once (wait returns);
 # the trap then stops the driver, which unmounts and ends its daemons.
