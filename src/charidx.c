@@ -62,11 +62,15 @@ struct char_sink {
     uint32_t *slot[N_COLUMNS]; /* code point -> 1 + index in lists (0: none) */
     id_list *lists;
     size_t n_lists, cap_lists;
+    uint32_t *pending; /* cp | col << 24 passed for row, not yet in lists */
+    size_t n_pending, cap_pending;
     int64_t row;  /* the current article, 0 for none */
     int next_col; /* columns of row tokenized so far */
     int64_t last_row;
     const char *fault; /* why the collected lists cannot be trusted */
 };
+
+static void drain(char_sink *s);
 
 char_sink *char_sink_new(void)
 {
@@ -85,11 +89,13 @@ void char_sink_free(char_sink *s)
     for (size_t i = 0; i < s->cap_lists; i++)
         free(s->lists[i].gaps);
     free(s->lists);
+    free(s->pending);
     free(s);
 }
 
 void char_sink_row(char_sink *s, int64_t id)
 {
+    drain(s);
     if (id > 0 && id <= s->last_row && !s->fault)
         s->fault = "articles came out of id order";
     s->row = id > 0 ? id : 0;
@@ -110,10 +116,9 @@ int char_sink_column(char_sink *s)
     return s->next_col++;
 }
 
-void char_sink_add(char_sink *s, uint32_t cp, int col)
+/* Add the current row to the list of (cp, col). */
+static void add_now(char_sink *s, uint32_t cp, int col)
 {
-    if (cp >= N_CODE_POINTS || col < 0 || col >= N_COLUMNS)
-        return;
     uint32_t k = s->slot[col][cp];
     id_list *l;
     if (!k) {
@@ -141,8 +146,48 @@ void char_sink_add(char_sink *s, uint32_t cp, int col)
     l->last = s->row;
 }
 
+/* Add the row to the lists of the characters passed for it. Each adds
+ * touches three places far apart in memory (its slot, its list, the end of
+ * the list's gaps); the loads of a chunk are started together, one kind
+ * after the other, before any is waited for. */
+static void drain(char_sink *s)
+{
+    enum { CHUNK = 32 };
+    for (size_t base = 0; base < s->n_pending; base += CHUNK) {
+        size_t n = s->n_pending - base < CHUNK ? s->n_pending - base : CHUNK;
+        const uint32_t *p = s->pending + base;
+        for (size_t i = 0; i < n; i++)
+            __builtin_prefetch(&s->slot[p[i] >> 24][p[i] & 0xFFFFFF]);
+        for (size_t i = 0; i < n; i++) {
+            uint32_t k = s->slot[p[i] >> 24][p[i] & 0xFFFFFF];
+            if (k)
+                __builtin_prefetch(&s->lists[k - 1]);
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint32_t k = s->slot[p[i] >> 24][p[i] & 0xFFFFFF];
+            if (k && s->lists[k - 1].gaps)
+                __builtin_prefetch(s->lists[k - 1].gaps + s->lists[k - 1].len, 1);
+        }
+        for (size_t i = 0; i < n; i++)
+            add_now(s, p[i] & 0xFFFFFF, (int)(p[i] >> 24));
+    }
+    s->n_pending = 0;
+}
+
+void char_sink_add(char_sink *s, uint32_t cp, int col)
+{
+    if (cp >= N_CODE_POINTS || col < 0 || col >= N_COLUMNS)
+        return;
+    if (s->n_pending == s->cap_pending) {
+        s->cap_pending = s->cap_pending ? s->cap_pending * 2 : 1024;
+        s->pending = nfs_xrealloc(s->pending, s->cap_pending * sizeof *s->pending);
+    }
+    s->pending[s->n_pending++] = cp | (uint32_t)col << 24;
+}
+
 static void sink_reset(char_sink *s)
 {
+    s->n_pending = 0;
     for (size_t i = 0; i < s->n_lists; i++)
         s->slot[s->lists[i].col][s->lists[i].cp] = 0;
     s->n_lists = 0;
@@ -152,6 +197,7 @@ static void sink_reset(char_sink *s)
 
 int char_sink_flush(char_sink *s, sqlite3 *db, nfs_err *err)
 {
+    drain(s);
     if (s->fault) {
         nfs_err_set(err, "one-character index: %s (nothing written)", s->fault);
         sink_reset(s);
