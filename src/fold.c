@@ -18,9 +18,8 @@ extern const unsigned char nfs_data_t2s_txt[];
 extern const unsigned long nfs_data_t2s_txt_len;
 
 /* Per-BMP-character facts, computed once. */
-#define INFO_CLASS 3 /* FOLD_SEP / FOLD_WORD / FOLD_CJK of the character itself */
-#define INFO_INERT 4 /* NFKC-inert and unchanged by case folding: passes through
-                        as is (bar the t2s table), whatever surrounds it */
+#define INFO_CLASS FOLD_INFO_CLASS
+#define INFO_INERT FOLD_INFO_INERT
 #define INFO_BB 8    /* a normalisation boundary always lies before it */
 
 typedef struct {
@@ -144,6 +143,8 @@ void fold_iter_init(fold_iter *it, const char *text, size_t len)
     it->len = len;
     it->pos = 0;
     it->tables = &tables;
+    it->info = tables.info;
+    it->t2s = tables.t2s;
     it->pend = it->pend_inline;
     it->cap_pend = NFS_ARRAY_LEN(it->pend_inline);
     it->n_pend = it->i_pend = 0;
@@ -248,7 +249,7 @@ static void fold_segment(fold_iter *it)
     it->pos = i;
 }
 
-int fold_next(fold_iter *it, fold_char *out)
+int fold_next_full(fold_iter *it, fold_char *out)
 {
     const fold_tables *t = it->tables;
     for (;;) {

@@ -58,7 +58,15 @@ typedef struct {
      * segments longer than the inline buffers. The iterator must not be
      * copied once initialised. */
     fold_u16buf u16[3];
+    /* fold_next's inline path: per BMP character, FOLD_INFO_* bits and the
+     * simplified form (0 = none) */
+    const uint8_t *info;
+    const uint16_t *t2s;
 } fold_iter;
+
+#define FOLD_INFO_CLASS 3 /* FOLD_SEP / FOLD_WORD / FOLD_CJK of the character itself */
+#define FOLD_INFO_INERT 4 /* NFKC-inert and unchanged by case folding: passes through
+                             as is (bar the t2s table), whatever surrounds it */
 
 /* Build the tables (once per process; thread-safe). Fails only when ICU's
  * normalisation data cannot be loaded; fold_next then leaves characters
@@ -67,7 +75,30 @@ int fold_ready(char *why, size_t why_len);
 
 void fold_iter_init(fold_iter *it, const char *text, size_t len);
 /* The next folded character: 1, or 0 at the end of the text. */
-int fold_next(fold_iter *it, fold_char *out);
+int fold_next_full(fold_iter *it, fold_char *out);
+
+/* The same, with the commonest case inline: a three-byte character that
+ * folding leaves alone (nearly every character of Chinese text) costs
+ * its decoding and two table lookups, no call. */
+static inline int fold_next(fold_iter *it, fold_char *out)
+{
+    if (it->i_pend >= it->n_pend && it->len - it->pos >= 3) {
+        const unsigned char *s = (const unsigned char *)it->text + it->pos;
+        if ((s[0] & 0xF0) == 0xE0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+            uint32_t cp = ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+            /* not overlong, not a surrogate: well-formed */
+            if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF) && (it->info[cp] & FOLD_INFO_INERT)) {
+                out->cp = it->t2s[cp] ? it->t2s[cp] : cp;
+                out->start = (uint32_t)it->pos;
+                out->end = (uint32_t)it->pos + 3;
+                out->cls = it->info[cp] & FOLD_INFO_CLASS;
+                it->pos += 3;
+                return 1;
+            }
+        }
+    }
+    return fold_next_full(it, out);
+}
 void fold_iter_free(fold_iter *it);
 
 /* Class of a folded code point (FOLD_SEP, FOLD_WORD, FOLD_CJK). */
