@@ -11,6 +11,7 @@
 
 #define N_COLUMNS 2          /* fts: text, headline */
 #define N_CODE_POINTS 0x110000u
+#define PENDING_MAX 4096 /* characters kept before they are added to the lists */
 
 /* ---- id lists: a first id, then varint gaps ---- */
 
@@ -63,7 +64,7 @@ struct char_sink {
     id_list *lists;
     size_t n_lists, cap_lists;
     uint32_t *pending; /* cp | col << 24 passed for row, not yet in lists */
-    size_t n_pending, cap_pending;
+    size_t n_pending;  /* at most PENDING_MAX */
     int64_t row;  /* the current article, 0 for none */
     int next_col; /* columns of row tokenized so far */
     int64_t last_row;
@@ -146,7 +147,7 @@ static void add_now(char_sink *s, uint32_t cp, int col)
     l->last = s->row;
 }
 
-/* Add the row to the lists of the characters passed for it. Each adds
+/* Add the row to the lists of the characters passed for it. Each add
  * touches three places far apart in memory (its slot, its list, the end of
  * the list's gaps); the loads of a chunk are started together, one kind
  * after the other, before any is waited for. */
@@ -178,10 +179,10 @@ void char_sink_add(char_sink *s, uint32_t cp, int col)
 {
     if (cp >= N_CODE_POINTS || col < 0 || col >= N_COLUMNS)
         return;
-    if (s->n_pending == s->cap_pending) {
-        s->cap_pending = s->cap_pending ? s->cap_pending * 2 : 1024;
-        s->pending = nfs_xrealloc(s->pending, s->cap_pending * sizeof *s->pending);
-    }
+    if (!s->pending)
+        s->pending = nfs_xmalloc(PENDING_MAX * sizeof *s->pending);
+    else if (s->n_pending == PENDING_MAX)
+        drain(s); /* a long row: memory stays bounded */
     s->pending[s->n_pending++] = cp | (uint32_t)col << 24;
 }
 

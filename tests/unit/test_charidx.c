@@ -1,6 +1,7 @@
 /* test_charidx.c - the one-character index (charidx.h) on its own: the
- * sink's lists across flushes, nfs_chars() with bounds on id, deleted
- * articles skipped then purged, and feeding faults reported. */
+ * sink's lists across flushes and over long rows, nfs_chars() with bounds
+ * on id, deleted articles skipped then purged, and feeding faults
+ * reported. */
 #include <stdint.h>
 #include <unistd.h>
 
@@ -121,6 +122,32 @@ static void test_lists_and_bounds(void)
     close_tmp(db, path);
 }
 
+/* A row passes more characters than the sink keeps before adding them to
+ * its lists (supplementary characters reach it with their repeats): each
+ * still counts once for the row, and the next rows are unaffected. */
+static void test_long_row(void)
+{
+    char path[] = "/tmp/nfs-chars-XXXXXX";
+    sqlite3 *db = open_tmp(path);
+    if (!db)
+        SKIP("no temporary index");
+    nfs_err err;
+    char_sink *s = char_sink_new();
+    char_sink_row(s, 5);
+    int col = char_sink_column(s);
+    for (int rep = 0; rep < 3; rep++)
+        for (uint32_t cp = 0x20000; cp < 0x20000 + 5000; cp++)
+            char_sink_add(s, cp, col);
+    char_sink_row(s, 7);
+    char_sink_add(s, 0x20000, char_sink_column(s));
+    CHECK(char_sink_flush(s, db, &err) == 0);
+    CHECK_IDS(db, "SELECT id FROM nfs_chars(131072, 0)", "5,7");
+    CHECK_IDS(db, "SELECT id FROM nfs_chars(136071, 0)", "5");
+    CHECK_IDS(db, "SELECT count(*) FROM char_docs", "5000");
+    char_sink_free(s);
+    close_tmp(db, path);
+}
+
 static void test_faults(void)
 {
     char path[] = "/tmp/nfs-chars-XXXXXX";
@@ -170,6 +197,7 @@ int main(void)
         return 1;
     }
     RUN(test_lists_and_bounds);
+    RUN(test_long_row);
     RUN(test_faults);
     RUN(test_term_char);
     return tl_done();
