@@ -35,4 +35,12 @@ void article_view_from_row(const char *title, const char *headline, const char *
                            const char *text, size_t text_len, size_t lead_off, size_t lead_len,
                            article_view *v, strbuf *lead);
 
+/* What an enricher (gazetteer.h, topics.h) gives besides its decision: the
+ * indexer needs only the decision; `newsfs explain` and the why-xattrs also
+ * want the account of it, which costs as much again in string building. */
+typedef enum {
+    ENRICH_DECIDE,  /* the decision only: the result's explain is NULL */
+    ENRICH_EXPLAIN, /* the decision and its human-readable account */
+} enrich_mode;
+
 #endif

@@ -32,11 +32,11 @@ typedef struct {
     uint32_t main;  /* main region, 0 = 全国 */
     gaz_hit *hits;  /* every recognised place (any level), most mentioned first */
     size_t n_hits;
-    char *explain;  /* short human-readable account of the decision */
+    char *explain;  /* short human-readable account of the decision (ENRICH_EXPLAIN) */
 } gaz_result;
 
 /* Recognise the places of an article and choose its main region. */
-int gaz_locate(const gazetteer *g, const article_view *a, gaz_result *out);
+int gaz_locate(const gazetteer *g, const article_view *a, enrich_mode mode, gaz_result *out);
 void gaz_result_free(gaz_result *r);
 
 /* Navigation for the regions/ tree. */

@@ -37,10 +37,11 @@ typedef struct {
 typedef struct {
     topic_pick picks[3]; /* main topic first */
     int n;               /* 0 to 3: weak evidence gives no topic rather than a wrong one */
-    char *explain;       /* scores and the terms that produced them, one topic per line */
+    char *explain;       /* scores and the terms that produced them, one topic per line
+                          * (ENRICH_EXPLAIN; NULL otherwise) */
 } topic_result;
 
-int topics_classify(const taxonomy *t, const article_view *a, topic_result *out);
+int topics_classify(const taxonomy *t, const article_view *a, enrich_mode mode, topic_result *out);
 void topic_result_free(topic_result *r);
 
 #endif

@@ -458,8 +458,8 @@ static void enrich_one(const gazetteer *gaz, const taxonomy *tax, const char *fi
 {
     gaz_result gr;
     topic_result tr;
-    gaz_locate(gaz, v, &gr);
-    topics_classify(tax, v, &tr);
+    gaz_locate(gaz, v, ENRICH_EXPLAIN, &gr);
+    topics_classify(tax, v, ENRICH_EXPLAIN, &tr);
     char path[512];
     gaz_path(gaz, gr.main, path, sizeof path);
     if (json) {

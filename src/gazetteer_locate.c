@@ -805,7 +805,7 @@ static char *explain(ctx *c, tally_map *t, int main_node, const gaz_result *r, c
     return sb_steal(&sb);
 }
 
-int gaz_locate(const gazetteer *g, const article_view *a, gaz_result *out)
+int gaz_locate(const gazetteer *g, const article_view *a, enrich_mode mode, gaz_result *out)
 {
     memset(out, 0, sizeof *out);
     const struct gaz_matcher *mt = gaz_matcher_get(g);
@@ -840,7 +840,8 @@ int gaz_locate(const gazetteer *g, const article_view *a, gaz_result *out)
     strbuf why = {0};
     int main_node = choose_main(g, &t, &why);
     out->main = main_node < 0 ? 0 : g->nodes[main_node].code;
-    out->explain = explain(&c, &t, main_node, out, &why);
+    if (mode == ENRICH_EXPLAIN)
+        out->explain = explain(&c, &t, main_node, out, &why);
     sb_free(&why);
     free(t.slots);
     free(c.evidence.slots);

@@ -517,8 +517,8 @@ static int insert_article(writer *w, int64_t source_id, const char *issue,
     article_view_from_seg(a, &v, &headline);
     gaz_result gr;
     topic_result tr;
-    gaz_locate(w->gaz, &v, &gr);
-    topics_classify(w->tax, &v, &tr);
+    gaz_locate(w->gaz, &v, ENRICH_DECIDE, &gr);
+    topics_classify(w->tax, &v, ENRICH_DECIDE, &tr);
     format_blocks(a->blocks, a->n_blocks, &blocks);
 
     const char *date = idate->date[0] ? idate->date : NULL;
@@ -925,7 +925,7 @@ static int refile_topics(writer *w, const char *origin, nfs_err *err)
                               (size_t)sqlite3_column_int64(sel, 4),
                               (size_t)sqlite3_column_int64(sel, 5), &v, &lead);
         topic_result tr;
-        topics_classify(w->tax, &v, &tr);
+        topics_classify(w->tax, &v, ENRICH_DECIDE, &tr);
         if (store_topics(w, id, &tr) < 0)
             rc = db_fail(w, err, "store topics");
         sqlite3_bind_int(upd, 1, tr.n);

@@ -81,12 +81,12 @@ static int explain(tree_conn *c, uint64_t id, int region, strbuf *out)
                           (size_t)sqlite3_column_int64(st, 4), &v, &lead);
     if (region) {
         gaz_result gr;
-        gaz_locate(c->t->gaz, &v, &gr);
+        gaz_locate(c->t->gaz, &v, ENRICH_EXPLAIN, &gr);
         sb_puts(out, gr.explain ? gr.explain : "");
         gaz_result_free(&gr);
     } else {
         topic_result tr;
-        topics_classify(tree_taxonomy(c->t), &v, &tr);
+        topics_classify(tree_taxonomy(c->t), &v, ENRICH_EXPLAIN, &tr);
         sb_puts(out, tr.explain ? tr.explain : "");
         topic_result_free(&tr);
     }

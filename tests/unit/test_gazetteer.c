@@ -19,7 +19,7 @@ static uint32_t locate_text(const char *text, gaz_result *r)
     strbuf buf = {0};
     article_view v;
     article_view_from_text(text, strlen(text), &v, &buf);
-    gaz_locate(G, &v, r);
+    gaz_locate(G, &v, ENRICH_EXPLAIN, r);
     sb_free(&buf);
     return r->main;
 }
@@ -471,17 +471,47 @@ static void test_hits_and_explanation(void)
     gaz_result_free(&r);
 }
 
+/* The indexer asks for the decision only: the same main region and places
+ * as with the account, and no account built. */
+static void test_decide_only(void)
+{
+    static const char *const texts[] = {
+        "长春汽车工人技能比武\n\n本报讯 吉林省长春市总工会日前在朝阳区举办技能比武。",
+        "两地工会签约\n\n北京市总工会与天津市总工会签署协作协议，北京和天津职工共享疗休养基地。",
+        "一线职工的心声\n\n职工们说，希望工会多办实事。",
+    };
+    for (size_t i = 0; i < NFS_ARRAY_LEN(texts); i++) {
+        strbuf buf = {0};
+        article_view v;
+        article_view_from_text(texts[i], strlen(texts[i]), &v, &buf);
+        gaz_result full, quick;
+        CHECK_INT(gaz_locate(G, &v, ENRICH_EXPLAIN, &full), 0);
+        CHECK_INT(gaz_locate(G, &v, ENRICH_DECIDE, &quick), 0);
+        CHECK(full.explain != NULL);
+        CHECK(quick.explain == NULL);
+        CHECK_INT(quick.main, full.main);
+        CHECK_INT(quick.n_hits, full.n_hits);
+        for (size_t k = 0; k < full.n_hits && k < quick.n_hits; k++) {
+            CHECK_INT(quick.hits[k].code, full.hits[k].code);
+            CHECK_INT(quick.hits[k].count, full.hits[k].count);
+        }
+        gaz_result_free(&full);
+        gaz_result_free(&quick);
+        sb_free(&buf);
+    }
+}
+
 static void test_odd_input(void)
 {
     gaz_result r;
     article_view v = {"", "", "", "", "", 0};
-    CHECK_INT(gaz_locate(G, &v, &r), 0);
+    CHECK_INT(gaz_locate(G, &v, ENRICH_EXPLAIN, &r), 0);
     CHECK_INT(r.main, 0);
     gaz_result_free(&r);
     /* malformed UTF-8, truncated characters, a name cut at the end */
     static const char bad[] = "\xe5\x90\x89\xe6\x9e\x97\xff\xfe\xe9\x95\xbf\xe6\x98\xa5\xe5\xb8";
     article_view w = {"", "", "", "", bad, sizeof bad - 1};
-    CHECK_INT(gaz_locate(G, &w, &r), 0);
+    CHECK_INT(gaz_locate(G, &w, ENRICH_EXPLAIN, &r), 0);
     gaz_result_free(&r);
     /* a long run of place names */
     strbuf sb = {0};
@@ -667,7 +697,7 @@ static void *locate_in_thread(void *arg)
     uintptr_t code = 0;
     for (int i = 0; i < 50; i++) {
         gaz_result r;
-        gaz_locate(thread_gaz, &v, &r);
+        gaz_locate(thread_gaz, &v, ENRICH_EXPLAIN, &r);
         if (i == 0)
             code = r.main;
         else if (code != r.main)
@@ -721,6 +751,7 @@ int main(void)
     RUN(test_municipalities);
     RUN(test_former_names);
     RUN(test_hits_and_explanation);
+    RUN(test_decide_only);
     RUN(test_odd_input);
     RUN(test_varied_articles);
     RUN(test_fixture_articles);

@@ -56,7 +56,7 @@ static void classify_text(const taxonomy *t, const char *text, topic_result *r)
     strbuf buf = {0};
     article_view v;
     article_view_from_text(text, strlen(text), &v, &buf);
-    CHECK_INT(topics_classify(t, &v, r), 0);
+    CHECK_INT(topics_classify(t, &v, ENRICH_EXPLAIN, r), 0);
     sb_free(&buf);
 }
 
@@ -731,16 +731,44 @@ static void test_odd_article_views(void)
     article_view v = {.title = "t", .headline = NULL, .byline = "", .lead = NULL,
                       .text = junk, .text_len = sizeof junk - 1};
     topic_result r;
-    CHECK_INT(topics_classify(t, &v, &r), 0);
+    CHECK_INT(topics_classify(t, &v, ENRICH_EXPLAIN, &r), 0);
     CHECK(r.explain != NULL);
     topic_result_free(&r);
     /* a headline that is not a prefix of the text */
     article_view w = {.title = "劳模风采", .headline = "劳模风采", .byline = "", .lead = "",
                       .text = "其他\n\n劳动模范的故事。劳动模范。", .text_len = 0};
     w.text_len = strlen(w.text);
-    CHECK_INT(topics_classify(t, &w, &r), 0);
+    CHECK_INT(topics_classify(t, &w, ENRICH_EXPLAIN, &r), 0);
     CHECK_STR(pick_name(t, &r, 0), "劳模工匠");
     topic_result_free(&r);
+    taxonomy_free(t);
+}
+
+/* The indexer asks for the decision only: the same picks and scores as
+ * with the account, and no account built. */
+static void test_decide_only(void)
+{
+    taxonomy *t = default_taxonomy();
+    if (!t)
+        return;
+    for (size_t i = 0; i < NFS_ARRAY_LEN(per_topic); i++) {
+        strbuf buf = {0};
+        article_view v;
+        article_view_from_text(per_topic[i].text, strlen(per_topic[i].text), &v, &buf);
+        topic_result full, quick;
+        CHECK_INT(topics_classify(t, &v, ENRICH_EXPLAIN, &full), 0);
+        CHECK_INT(topics_classify(t, &v, ENRICH_DECIDE, &quick), 0);
+        CHECK(full.explain != NULL);
+        CHECK(quick.explain == NULL);
+        CHECK_INT(quick.n, full.n);
+        for (int k = 0; k < full.n && k < quick.n; k++) {
+            CHECK_INT(quick.picks[k].topic, full.picks[k].topic);
+            CHECK(quick.picks[k].score == full.picks[k].score);
+        }
+        topic_result_free(&full);
+        topic_result_free(&quick);
+        sb_free(&buf);
+    }
     taxonomy_free(t);
 }
 
@@ -784,7 +812,7 @@ static void *classify_all(void *arg)
             article_view v;
             topic_result r;
             article_view_from_text(per_topic[i].text, strlen(per_topic[i].text), &v, &buf);
-            topics_classify(job->t, &v, &r);
+            topics_classify(job->t, &v, ENRICH_EXPLAIN, &r);
             free(job->explain[i]);
             job->explain[i] = r.explain;
             r.explain = NULL;
@@ -841,6 +869,7 @@ int main(void)
     RUN(test_subheading_counts_more);
     RUN(test_negative_weight_and_settings);
     RUN(test_odd_article_views);
+    RUN(test_decide_only);
     RUN(test_deterministic);
     RUN(test_shared_between_threads);
     return tl_done();
