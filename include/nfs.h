@@ -92,8 +92,14 @@ size_t utf8_cut(const char *s, size_t len, size_t max);
 size_t utf8_count(const char *s, size_t len);
 
 /* 1 for code points we treat as Han characters (CJK unified ideographs and
- * their extensions, compatibility ideographs, U+3007). */
-int nfs_is_han(uint32_t cp);
+ * their extensions, compatibility ideographs, U+3007). Inline: the
+ * segmenter and the date reader ask it of every character. */
+static inline int nfs_is_han(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0x20000 && cp <= 0x323AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           cp == 0x3007;
+}
 
 /* Monotonic clock in seconds. */
 double nfs_now(void);

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nfs.h"
 #include "segment.h"
 
 /* What a block looks like on its own (set by seg_classify_block). */
@@ -126,8 +127,17 @@ void seg_classify_block(const char *s, size_t len, seg_block *b);
 int seg_plain_text(const seg_block *b);
 /* A line of clauses longer than a subheading. */
 int seg_long_clause(const seg_block *b);
-/* Python's str.isspace() for one code point (blocks are stripped with it). */
-int seg_is_space(uint32_t cp);
+/* Python's str.isspace() for one code point (blocks are stripped with it).
+ * Inline, with the commonest answer (a Han character) first: the segmenter
+ * asks it of every character. */
+static inline int seg_is_space(uint32_t cp)
+{
+    if (cp > 0x3000)
+        return 0;
+    return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 ||
+           cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+           cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
 /* The code point ending at s[end) (end > 0); *start receives its offset. */
 uint32_t seg_cp_before(const char *s, size_t end, size_t *start);
 /* Bytes of leading '#' marks and the white space after them. */
@@ -135,7 +145,11 @@ size_t seg_heading_skip(const char *s, size_t len);
 /* Byte length of the first words of s, for a title: up to the first
  * sentence end or max_chars characters, cut on a character boundary. */
 size_t seg_first_words(const char *s, size_t len, size_t max_chars);
-int seg_is_han_or_alnum(uint32_t cp);
+static inline int seg_is_han_or_alnum(uint32_t cp)
+{
+    return nfs_is_han(cp) || (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= 'a' && cp <= 'z');
+}
 /* 1 when the byline opening a lead is a dateline (本报讯, 新华社…电) rather
  * than a reporter's name (记者X报道). */
 int seg_lead_is_dispatch(const char *s, size_t byline_len);

@@ -11,13 +11,6 @@
 
 /* ---- code points ------------------------------------------------------ */
 
-int seg_is_space(uint32_t cp)
-{
-    return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 ||
-           cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
-           cp == 0x202F || cp == 0x205F || cp == 0x3000;
-}
-
 uint32_t seg_cp_before(const char *s, size_t end, size_t *start)
 {
     size_t k = end - 1;
@@ -31,12 +24,6 @@ uint32_t seg_cp_before(const char *s, size_t end, size_t *start)
     if (start)
         *start = k;
     return cp;
-}
-
-int seg_is_han_or_alnum(uint32_t cp)
-{
-    return nfs_is_han(cp) || (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') ||
-           (cp >= 'a' && cp <= 'z');
 }
 
 static int is_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }

@@ -260,13 +260,6 @@ size_t utf8_count(const char *s, size_t len)
     return n;
 }
 
-int nfs_is_han(uint32_t cp)
-{
-    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-           (cp >= 0x20000 && cp <= 0x323AF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-           cp == 0x3007;
-}
-
 double nfs_now(void)
 {
     struct timespec ts;
