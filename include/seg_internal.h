@@ -145,6 +145,7 @@ size_t seg_heading_skip(const char *s, size_t len);
 /* Byte length of the first words of s, for a title: up to the first
  * sentence end or max_chars characters, cut on a character boundary. */
 size_t seg_first_words(const char *s, size_t len, size_t max_chars);
+/* A Han character, an ASCII digit or an ASCII letter. */
 static inline int seg_is_han_or_alnum(uint32_t cp)
 {
     return nfs_is_han(cp) || (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') ||
