@@ -72,6 +72,7 @@ typedef struct {
     const char *topics_file; /* NULL = keep the stored taxonomy (default one on a new index) */
     int progress;            /* print progress to stderr (the CLI sets it when stderr is a tty) */
     int force;               /* re-index every file even when unchanged */
+    size_t batch_files;      /* files per transaction at most; 0 = the default (1,024) */
 } index_options;
 
 typedef struct {

@@ -1098,7 +1098,7 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
     stats->files_failed += sc.problems;
 
     double batch_start = nfs_now(), last_progress = 0;
-    size_t batch_files = 0;
+    size_t batch_files = 0, max_batch = opt->batch_files ? opt->batch_files : BATCH_FILES;
     for (size_t i = 0; i < sc.n; i++) {
         const corpus_file *f = &sc.files[i];
         sqlite3_stmt *get = w.st[ST_SOURCE_GET];
@@ -1124,7 +1124,7 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
         }
         free(old_hash);
         batch_files++;
-        if (batch_files >= BATCH_FILES || nfs_now() - batch_start > BATCH_SECONDS) {
+        if (batch_files >= max_batch || nfs_now() - batch_start > BATCH_SECONDS) {
             if (tx_commit(&w, err) != 0)
                 goto out;
             batch_files = 0;
@@ -1185,7 +1185,9 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
         if (!w.logging) {
             snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO meta(key, value) VALUES('log_floor', %lld)",
                      (long long)(w.changed ? w.next_gen : w.next_gen - 1));
-            if (exec_sql(w.db, sql, err) != 0 ||
+            /* the last batch reaches the full-text index before the
+             * merge, not after it as a segment of its own */
+            if (exec_sql(w.db, sql, err) != 0 || fts_catch_up(&w, err) != 0 ||
                 exec_sql(w.db, "INSERT INTO fts(fts) VALUES('optimize')", err) != 0 ||
                 exec_sql(w.db, "INSERT INTO fts(fts, rank) VALUES('automerge', 4)", err) != 0 ||
                 exec_sql(w.db, "INSERT INTO fts(fts, rank) VALUES('crisismerge', 16)", err) != 0)

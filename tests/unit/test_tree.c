@@ -522,6 +522,37 @@ static void test_counters_follow_updates(void)
     unlink(p);
 }
 
+/* A bulk load in several transactions leaves one full-text segment: the
+ * last batch reaches the index before the final merge (a segment of its
+ * own made 4-character searches on 12,000 issues 1.4-3 times as slow). */
+static void test_bulk_load_one_segment(void)
+{
+    char db[300], p[320];
+    snprintf(db, sizeof db, "/tmp/newsfs-test-segments-%d.db", (int)getpid());
+    index_options opt = {.batch_files = 3};
+    index_stats st;
+    nfs_err err;
+    CHECK_MSG(index_update(db, tl_fixture("corpus"), &opt, &st, &err) == 0, "%s", err.msg);
+    /* batches committed along the way, and one still open at the end */
+    CHECK(st.files_indexed > 3 && st.files_indexed % 3 != 0);
+    sqlite3 *d = NULL;
+    CHECK_INT(index_open_db(db, 1, &d, &err), 0);
+    if (d) {
+        sqlite3_stmt *q = NULL;
+        CHECK_INT(sqlite3_prepare_v2(d, "SELECT count(DISTINCT segid) FROM fts_idx", -1, &q, NULL),
+                  SQLITE_OK);
+        CHECK_INT(sqlite3_step(q), SQLITE_ROW);
+        CHECK_INT(sqlite3_column_int(q, 0), 1);
+        sqlite3_finalize(q);
+        sqlite3_close(d);
+    }
+    unlink(db);
+    snprintf(p, sizeof p, "%s-wal", db);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", db);
+    unlink(p);
+}
+
 int main(void)
 {
     snprintf(db_path, sizeof db_path, "/tmp/newsfs-test-tree-%d.db", (int)getpid());
@@ -549,6 +580,7 @@ int main(void)
     RUN(test_search_results_budget);
     RUN(test_names);
     RUN(test_counters_follow_updates);
+    RUN(test_bulk_load_one_segment);
     tree_conn_close(C);
     tree_close(T);
     char p[300];
