@@ -4,11 +4,13 @@
  *
  * The matcher is built on the first gaz_locate (about 45,000 names, a few
  * milliseconds) so that gaz_open stays cheap; afterwards it is read-only and
- * shared by all threads. Scanning reads the text once, left to right: at
- * each Han character the names starting with it and the next character are
- * tried longest first; a name is skipped when a stronger name or a blocking
- * word starts inside it and runs past its end (安徽 in 振兴安徽 beats 兴安,
- * 乡村 in 创新乡村 hides 新乡). */
+ * shared by all threads. Scanning reads the text left to right, a chunk at
+ * a time: first the characters where a name may start (two bit tables on
+ * the character and on it with the next one), then, at each of those, the
+ * names starting with the two characters, longest first. A name is
+ * skipped when a stronger name or a blocking word starts inside it and
+ * runs past its end (安徽 in 振兴安徽 beats 兴安, 乡村 in 创新乡村 hides
+ * 新乡). */
 #include "gazetteer_internal.h"
 
 #include <stdlib.h>
@@ -238,6 +240,18 @@ const gaz_entry *gaz_matcher_entries(const struct gaz_matcher *m)
     return m->entries;
 }
 
+/* The bucket of key k (hashed hk), or NULL. */
+static inline const bucket *bucket_of(const struct gaz_matcher *m, uint64_t k, uint64_t hk)
+{
+    for (size_t h = hk & m->mask;; h = (h + 1) & m->mask) {
+        const bucket *b = &m->buckets[h];
+        if (b->key == k)
+            return b;
+        if (!b->key)
+            return NULL;
+    }
+}
+
 /* The patterns whose first two characters are those at s (longest first). */
 static inline const bucket *lookup(const struct gaz_matcher *m, const char *s, size_t len,
                                    size_t first_len, uint32_t first)
@@ -249,13 +263,7 @@ static inline const bucket *lookup(const struct gaz_matcher *m, const char *s, s
     uint64_t hk = hash_key(k), bit = hk >> (64 - PAIR_BITS_LOG2);
     if (!((m->pairs[bit >> 6] >> (bit & 63)) & 1))
         return NULL;
-    for (size_t h = hk & m->mask;; h = (h + 1) & m->mask) {
-        const bucket *b = &m->buckets[h];
-        if (b->key == k)
-            return b;
-        if (!b->key)
-            return NULL;
-    }
+    return bucket_of(m, k, hk);
 }
 
 static inline int starts_name(const struct gaz_matcher *m, uint32_t cp)
@@ -289,44 +297,76 @@ static int overrun(const struct gaz_matcher *m, const char *s, size_t len, size_
     return 0;
 }
 
-void gaz_matcher_scan(const struct gaz_matcher *m, const char *s, size_t len, gaz_match **out,
-                      size_t *n, size_t *cap)
+/* A place where a name may start: its first two characters pass the
+ * first-character table and the pair filter. */
+typedef struct {
+    uint32_t pos;
+    uint64_t key, hash;
+} candidate;
+
+#define CANDIDATES 128
+
+/* The candidates from *pos on, at most CANDIDATES; *pos moves past them.
+ * Nothing branches on the two tables, so the loads of one character
+ * overlap those of the next (when the scan branched on them, perf put
+ * half of its samples on the two table tests). */
+static size_t gather(const struct gaz_matcher *m, const char *s, size_t len, size_t *pos,
+                     candidate *out)
 {
-    size_t i = 0;
-    while (i < len) {
+    size_t i = *pos, n = 0;
+    while (i < len && n < CANDIDATES) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0xE0) { /* ASCII, a continuation byte or a two-byte character */
             i++;
             continue;
         }
-        uint32_t cp;
-        size_t k = utf8_decode(s + i, len - i, &cp);
-        if (!starts_name(m, cp)) {
-            i += k;
-            continue;
+        uint32_t first, second;
+        size_t k = utf8_decode(s + i, len - i, &first);
+        if (utf8_decode(s + i + k, len - i - k, &second) != 0) {
+            uint64_t key = ((uint64_t)first << 32) | second | (1ull << 63);
+            uint64_t hk = hash_key(key), bit = hk >> (64 - PAIR_BITS_LOG2);
+            out[n] = (candidate){(uint32_t)i, key, hk};
+            n += (size_t)(starts_name(m, first) & (int)((m->pairs[bit >> 6] >> (bit & 63)) & 1));
         }
-        const bucket *b = lookup(m, s + i, len - i, k, cp);
-        const pattern *hit = NULL;
-        int clipped = 0;
-        for (uint32_t j = 0; b && j < b->n; j++) {
-            const pattern *p = &m->patterns[b->lo + j];
-            if (p->len > len - i || memcmp(s + i, p->s, p->len) != 0)
-                continue;
-            if (p->block || !overrun(m, s + i, len - i, p->len, p->prio)) {
-                hit = p;
-                break;
+        i += k;
+    }
+    *pos = i;
+    return n;
+}
+
+void gaz_matcher_scan(const struct gaz_matcher *m, const char *s, size_t len, gaz_match **out,
+                      size_t *n, size_t *cap)
+{
+    candidate cand[CANDIDATES];
+    size_t next = 0; /* names start here or later (past the last name found) */
+    size_t pos = 0;
+    while (pos < len) {
+        size_t n_cand = gather(m, s, len, &pos, cand);
+        for (size_t c = 0; c < n_cand; c++) {
+            size_t i = cand[c].pos;
+            if (i < next)
+                continue; /* inside the name found last */
+            const bucket *b = bucket_of(m, cand[c].key, cand[c].hash);
+            const pattern *hit = NULL;
+            int clipped = 0;
+            for (uint32_t j = 0; b && j < b->n; j++) {
+                const pattern *p = &m->patterns[b->lo + j];
+                if (p->len > len - i || memcmp(s + i, p->s, p->len) != 0)
+                    continue;
+                if (p->block || !overrun(m, s + i, len - i, p->len, p->prio)) {
+                    hit = p;
+                    break;
+                }
+                clipped = 1;
             }
-            clipped = 1;
+            if (!hit)
+                continue;
+            if (!hit->block) {
+                gaz_match mt = {(uint32_t)i,  (uint32_t)(i + hit->len), hit->entry_lo,
+                                hit->n_entries, hit->n_chars, (uint8_t)clipped};
+                NFS_VEC_PUSH(*out, *n, *cap, mt);
+            }
+            next = i + hit->len;
         }
-        if (!hit) {
-            i += k;
-            continue;
-        }
-        if (!hit->block) {
-            gaz_match mt = {(uint32_t)i,  (uint32_t)(i + hit->len), hit->entry_lo, hit->n_entries,
-                            hit->n_chars, (uint8_t)clipped};
-            NFS_VEC_PUSH(*out, *n, *cap, mt);
-        }
-        i += hit->len;
     }
 }

@@ -501,6 +501,45 @@ static void test_decide_only(void)
     }
 }
 
+/* A long body is scanned in chunks of candidate places: a paragraph
+ * repeated 200 times (names at every chunk boundary, traps included) gives
+ * the places of one copy, each 200 times as often. */
+static void test_long_text_chunks(void)
+{
+    static const char para[] = "吉林省长春市职工赴安徽合肥交流，振兴安徽，创新乡村，"
+                               "北京市总工会与天津市总工会签约，浙江省杭州市西湖区职工参加。\n";
+    enum { COPIES = 200 };
+    strbuf one = {0}, many = {0};
+    sb_puts(&one, "职工交流活动\n\n");
+    sb_puts(&many, "职工交流活动\n\n");
+    sb_puts(&one, para);
+    for (int i = 0; i < COPIES; i++)
+        sb_puts(&many, para);
+    gaz_result r1, rn;
+    strbuf b1 = {0}, bn = {0};
+    article_view v1, vn;
+    article_view_from_text(one.s, one.len, &v1, &b1);
+    article_view_from_text(many.s, many.len, &vn, &bn);
+    CHECK_INT(gaz_locate(G, &v1, ENRICH_DECIDE, &r1), 0);
+    CHECK_INT(gaz_locate(G, &vn, ENRICH_DECIDE, &rn), 0);
+    CHECK(r1.n_hits >= 5);
+    CHECK_INT(rn.n_hits, r1.n_hits);
+    for (size_t k = 0; k < r1.n_hits; k++) {
+        uint32_t want = 0;
+        for (size_t j = 0; j < rn.n_hits; j++)
+            if (rn.hits[j].code == r1.hits[k].code)
+                want = rn.hits[j].count;
+        CHECK_MSG(want == r1.hits[k].count * COPIES, "place %u: %u in one copy, %u in %d",
+                  r1.hits[k].code, r1.hits[k].count, want, COPIES);
+    }
+    gaz_result_free(&r1);
+    gaz_result_free(&rn);
+    sb_free(&one);
+    sb_free(&many);
+    sb_free(&b1);
+    sb_free(&bn);
+}
+
 static void test_odd_input(void)
 {
     gaz_result r;
@@ -752,6 +791,7 @@ int main(void)
     RUN(test_former_names);
     RUN(test_hits_and_explanation);
     RUN(test_decide_only);
+    RUN(test_long_text_chunks);
     RUN(test_odd_input);
     RUN(test_varied_articles);
     RUN(test_fixture_articles);
