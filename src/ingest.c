@@ -1048,10 +1048,11 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
      * smaller table is faster to fill, while more segments cost more to
      * merge. When merging went on all along the load, 8 MB beat the 1 MB
      * default (2,000 issues: 7.2 -> 5.9 s). Now that a bulk load merges
-     * once at the end, 2 MB beats 8 MB: 12,000 issues, 9 interleaved
-     * runs of each, CPU 28.1 -> 26.4 s mean (lower in 7 of the 9 pairs),
-     * peak RSS 77 -> 69 MB. Set here, not with the schema, so that other
-     * writers (newsfs check, mkdir under search/) write nothing. */
+     * once at the end, 2 MB does as well as 8 MB in less memory: 12,000
+     * issues, 13 interleaved runs of each, CPU 26.7 -> 25.8 s mean (lower
+     * in 8 of the 13 pairs, within this machine's noise), peak RSS 77 ->
+     * 69 MB. Set here, not with the schema, so that other writers
+     * (newsfs check, mkdir under search/) write nothing. */
     if (exec_sql(w.db, "INSERT INTO fts(fts, rank) VALUES('hashsize', 2097152)", err) != 0)
         goto out;
     w.gaz = gaz;
