@@ -28,12 +28,7 @@ static sqlite3 *open_tmp(char *path)
 static void close_tmp(sqlite3 *db, const char *path)
 {
     sqlite3_close(db);
-    char p[128];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
+    tl_remove_db(path);
 }
 
 /* The ids SQL gives, as "1,2,3" (caller frees). */

@@ -33,16 +33,6 @@ static search_env env;
 
 static const char *topic_names[] = {"劳模工匠", "安全生产", "技能提升"};
 
-static void remove_db(const char *path)
-{
-    char p[96];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
-}
-
 static sqlite3 *new_db(char *path)
 {
     strcpy(path, "/tmp/nfs-search-XXXXXX");
@@ -1224,7 +1214,7 @@ static void test_huge_results(void)
     helper = NULL;
     db = saved;
     sqlite3_close(big);
-    remove_db(path);
+    tl_remove_db(path);
 }
 
 /* Every query of the small fixture lists the same split in two. */
@@ -1271,7 +1261,7 @@ int main(void)
     RUN(test_other_connection);
     RUN(test_huge_results);
     sqlite3_close(db);
-    remove_db(db_path);
+    tl_remove_db(db_path);
     taxonomy_free(tax);
     return tl_done();
 }

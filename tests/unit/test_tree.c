@@ -515,11 +515,7 @@ static void test_counters_follow_updates(void)
         unlink(p);
     }
     rmdir(dir);
-    unlink(db);
-    snprintf(p, sizeof p, "%s-wal", db);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", db);
-    unlink(p);
+    tl_remove_db(db);
 }
 
 /* A bulk load in several transactions leaves one full-text segment: the
@@ -527,7 +523,7 @@ static void test_counters_follow_updates(void)
  * own made 4-character searches on 12,000 issues 1.4-3 times as slow). */
 static void test_bulk_load_one_segment(void)
 {
-    char db[300], p[320];
+    char db[300];
     snprintf(db, sizeof db, "/tmp/newsfs-test-segments-%d.db", (int)getpid());
     index_options opt = {.batch_files = 3};
     index_stats st;
@@ -546,11 +542,7 @@ static void test_bulk_load_one_segment(void)
         sqlite3_finalize(q);
         sqlite3_close(d);
     }
-    unlink(db);
-    snprintf(p, sizeof p, "%s-wal", db);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", db);
-    unlink(p);
+    tl_remove_db(db);
 }
 
 int main(void)
@@ -583,11 +575,6 @@ int main(void)
     RUN(test_bulk_load_one_segment);
     tree_conn_close(C);
     tree_close(T);
-    char p[300];
-    unlink(db_path);
-    snprintf(p, sizeof p, "%s-wal", db_path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", db_path);
-    unlink(p);
+    tl_remove_db(db_path);
     return tl_done();
 }

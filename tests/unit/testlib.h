@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int tl_passed, tl_failed, tl_skipped, tl_cur_failed, tl_cur_skipped;
 static const char *tl_cur_name;
@@ -97,6 +98,17 @@ static inline const char *tl_fixture(const char *name)
     const char *dir = getenv("TEST_FIXTURES");
     snprintf(buf, sizeof buf, "%s/%s", dir ? dir : "tests/fixtures", name);
     return buf;
+}
+
+/* Remove an index file and its WAL companions (-wal, -shm). */
+static inline void tl_remove_db(const char *path)
+{
+    char p[4096];
+    unlink(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
 }
 
 /* Read a whole file into a NUL-terminated buffer (caller frees); NULL on error. */
