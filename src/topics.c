@@ -252,6 +252,56 @@ static void explain_terms(strbuf *sb, const taxonomy *t, const uint16_t (*counts
     }
 }
 
+/* The explanation: the topics filed under, then the best of the rest,
+ * each with its strongest terms (ev is sorted here). */
+static char *explain_topics(const taxonomy *t, const scan_state *st, evidence *ev, size_t n_ev,
+                            const ranked *rank, size_t n_rank, const topic_result *out, float bar)
+{
+    const topic_params *P = &t->params;
+    qsort(ev, n_ev, sizeof *ev, evidence_order); /* strongest terms first */
+    strbuf sb = {0};
+    if (n_rank == 0)
+        sb_puts(&sb, "no topic: no term of the taxonomy found\n");
+    else if (out->n == 0)
+        sb_printf(&sb, "no topic: best score %.1f is below min-score %.1f\n", rank[0].score,
+                  P->min_score);
+    static const char *const role[] = {"main", "2nd", "3rd"};
+    size_t shown_rejected = 0;
+    evidence *mine = nfs_xmalloc((n_ev + 1) * sizeof *mine);
+    for (size_t i = 0; i < n_rank; i++) {
+        int filed = (int)i < out->n;
+        if (!filed && shown_rejected++ >= 2)
+            break;
+        int k = rank[i].topic;
+        sb_puts(&sb, t->names[k]);
+        sb_putc(&sb, ' ');
+        put_tenths(&sb, rank[i].score);
+        sb_putc(&sb, ' ');
+        if (filed)
+            sb_printf(&sb, "(%s)", role[i]);
+        else if (out->n == 0)
+            sb_puts(&sb, "(not filed)");
+        else if (out->n >= P->max_topics)
+            sb_printf(&sb, "(not filed: %d topics already)", out->n);
+        else if (rank[i].score < P->second_min && P->second_min >= P->second_ratio * rank[0].score)
+            sb_printf(&sb, "(not filed: below second-min %.1f)", P->second_min);
+        else
+            sb_printf(&sb, "(not filed: below %.0f%% of main = %.1f)", P->second_ratio * 100.0,
+                      bar);
+        sb_puts(&sb, ": ");
+        size_t n_mine = 0;
+        for (size_t j = 0; j < n_ev; j++)
+            if (t->terms[ev[j].term].topic == k)
+                mine[n_mine++] = ev[j];
+        explain_terms(&sb, t, (const uint16_t(*)[N_ZONES])st->counts, mine, n_mine);
+        sb_putc(&sb, '\n');
+    }
+    if (sb.len && sb.s[sb.len - 1] == '\n')
+        sb.s[--sb.len] = '\0';
+    free(mine);
+    return sb_steal(&sb);
+}
+
 int topics_classify(const taxonomy *t, const article_view *a, enrich_mode mode, topic_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -323,51 +373,8 @@ int topics_classify(const taxonomy *t, const article_view *a, enrich_mode mode, 
         }
     }
 
-    /* the explanation: the topics filed under, then the best of the rest */
-    if (mode == ENRICH_EXPLAIN) {
-        qsort(ev, n_ev, sizeof *ev, evidence_order); /* strongest terms first */
-        strbuf sb = {0};
-        if (n_rank == 0)
-            sb_puts(&sb, "no topic: no term of the taxonomy found\n");
-        else if (out->n == 0)
-            sb_printf(&sb, "no topic: best score %.1f is below min-score %.1f\n", rank[0].score,
-                      P->min_score);
-        static const char *const role[] = {"main", "2nd", "3rd"};
-        size_t shown_rejected = 0;
-        evidence *mine = nfs_xmalloc((n_ev + 1) * sizeof *mine);
-        for (size_t i = 0; i < n_rank; i++) {
-            int filed = (int)i < out->n;
-            if (!filed && shown_rejected++ >= 2)
-                break;
-            int k = rank[i].topic;
-            sb_puts(&sb, t->names[k]);
-            sb_putc(&sb, ' ');
-            put_tenths(&sb, rank[i].score);
-            sb_putc(&sb, ' ');
-            if (filed)
-                sb_printf(&sb, "(%s)", role[i]);
-            else if (out->n == 0)
-                sb_puts(&sb, "(not filed)");
-            else if (out->n >= P->max_topics)
-                sb_printf(&sb, "(not filed: %d topics already)", out->n);
-            else if (rank[i].score < P->second_min && P->second_min >= P->second_ratio * rank[0].score)
-                sb_printf(&sb, "(not filed: below second-min %.1f)", P->second_min);
-            else
-                sb_printf(&sb, "(not filed: below %.0f%% of main = %.1f)", P->second_ratio * 100.0,
-                          bar);
-            sb_puts(&sb, ": ");
-            size_t n_mine = 0;
-            for (size_t j = 0; j < n_ev; j++)
-                if (t->terms[ev[j].term].topic == k)
-                    mine[n_mine++] = ev[j];
-            explain_terms(&sb, t, (const uint16_t(*)[N_ZONES])st.counts, mine, n_mine);
-            sb_putc(&sb, '\n');
-        }
-        if (sb.len && sb.s[sb.len - 1] == '\n')
-            sb.s[--sb.len] = '\0';
-        out->explain = sb_steal(&sb);
-        free(mine);
-    }
+    if (mode == ENRICH_EXPLAIN)
+        out->explain = explain_topics(t, &st, ev, n_ev, rank, n_rank, out, bar);
 
     free(rank);
     free(score);
