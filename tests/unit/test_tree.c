@@ -540,6 +540,19 @@ static void test_bulk_load_one_segment(void)
         CHECK_INT(sqlite3_step(q), SQLITE_ROW);
         CHECK_INT(sqlite3_column_int(q, 0), 1);
         sqlite3_finalize(q);
+        /* the bulk load's merge settings (no merging until the end) are
+         * not left behind for later updates, which merge as they go */
+        CHECK_INT(sqlite3_prepare_v2(d, "SELECT k, v FROM fts_config WHERE k IN"
+                                        " ('automerge', 'crisismerge') ORDER BY k",
+                                     -1, &q, NULL),
+                  SQLITE_OK);
+        CHECK_INT(sqlite3_step(q), SQLITE_ROW);
+        CHECK_STR((const char *)sqlite3_column_text(q, 0), "automerge");
+        CHECK_INT(sqlite3_column_int(q, 1), 4);
+        CHECK_INT(sqlite3_step(q), SQLITE_ROW);
+        CHECK_STR((const char *)sqlite3_column_text(q, 0), "crisismerge");
+        CHECK_INT(sqlite3_column_int(q, 1), 16);
+        sqlite3_finalize(q);
         sqlite3_close(d);
     }
     tl_remove_db(db);
