@@ -1036,9 +1036,9 @@ int index_update(const char *db_path, const char *corpus_dir, const index_option
          * pending terms) had 128 of those segments merged once more before
          * the optimize merged everything. 1000 leaves every segment to the
          * optimize up to about 6 times that corpus, and keeps level 0 well
-         * under FTS5's limit of 2000 segments. 12,000 issues, 10
-         * interleaved pairs: 25.4 -> 22.6 s CPU, lower in 8; the index is
-         * the same page for page but for segment ids. */
+         * under FTS5's limit of 2000 segments. 12,000 issues, 14
+         * interleaved pairs: 24.9 -> 22.2 s CPU (mean), lower in 11; the
+         * index is the same page for page but for segment ids. */
         if (!w.logging && (tx_begin(&w, err) != 0 ||
                            exec_sql(w.db, "INSERT OR REPLACE INTO meta(key, value)"
                                           " VALUES('log_floor', 9223372036854775807)",

@@ -520,7 +520,8 @@ static void test_counters_follow_updates(void)
 
 /* A bulk load in several transactions leaves one full-text segment: the
  * last batch reaches the index before the final merge (a segment of its
- * own made 4-character searches on 12,000 issues 1.4-3 times as slow). */
+ * own made 4-character searches on 12,000 issues 1.4-3 times as slow),
+ * and the merge settings of later updates are restored. */
 static void test_bulk_load_one_segment(void)
 {
     char db[300];
