@@ -651,17 +651,31 @@ def phase_passes(prep):
 FLOOR_MAX = int(E.get("BENCH_FLOOR_MAX", "60000"))
 
 
-def native_floor(names):
-    """Median time of `ls` over a directory on local disk holding empty files
-    of the same names: what listing that many entries costs any file
-    system here, the floor under `ls search/<q>`."""
-    d = os.path.join(TMP, "floor")
+def memory_dir():
+    """A directory on tmpfs (/dev/shm) if this machine has one, else None."""
+    try:
+        with open("/proc/mounts") as f:
+            if any(ln.split()[1:3] == ["/dev/shm", "tmpfs"] for ln in f):
+                return "/dev/shm"
+    except OSError:
+        pass
+    return None
+
+
+def native_floor(names, base, out):
+    """Median time of `ls` over a directory under base holding empty files
+    of the same names, its output to the file out as the timed listing's
+    is: what listing that many entries costs that file system here, the
+    floor under `ls search/<q>`."""
+    d = os.path.join(base, "newsfs-bench-floor-%d" % os.getpid())
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
-    for nm in names:
-        os.close(os.open(os.path.join(d, nm), os.O_CREAT | os.O_WRONLY, 0o644))
-    ts = [run(["ls", d], out=os.devnull)[0] for _ in range(3)]
-    shutil.rmtree(d, ignore_errors=True)
+    try:
+        for nm in names:
+            os.close(os.open(os.path.join(d, nm), os.O_CREAT | os.O_WRONLY, 0o644))
+        ts = [run(["ls", d], out=out)[0] for _ in range(3)]
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
     return median(ts)
 
 
@@ -672,6 +686,7 @@ def phase_search(prep, inos):
     note_load("search")
     qdir = os.path.join(MNT, "search")
     lsout, grout = os.path.join(TMP, "search-ls.out"), os.path.join(TMP, "search-grep.out")
+    lsout2 = os.path.join(TMP, "search-ls2.out")
     # grep -rlF reads the native copy from the page cache (the passes read
     # it, and each query's grep reads it again); read the index once so that
     # ls reads it from there too. Left as the cold passes leave it, its
@@ -693,6 +708,9 @@ def phase_search(prep, inos):
                     e = f.read().decode("utf-8", "replace").strip()
                 if e:
                     rec["ls_stderr"] = e.splitlines()[0][:300]
+                # the same listing again, now from the kernel's cache of
+                # it: what `ls` itself costs over these names on newsfs
+                rec["ls2_s"] = run(["ls", os.path.join(qdir, q)], out=lsout2, timeout=600)[0]
                 rec["grep_s"], rec["grep_rc"] = run(["grep", "-rlF", "-e", q, NATIVE_ISSUES],
                                                     out=grout, timeout=600)
                 with open(lsout, "rb") as f:
@@ -725,11 +743,15 @@ def phase_search(prep, inos):
             log("search %d char(s): ls median %.3f s, grep -rlF median %.3f s, %d of %d differ"
                 % (k, median([r["ls_s"] for r in qs]), median([r["grep_s"] for r in qs]),
                    sum(not r["same"] for r in qs), len(qs)))
+        shm = memory_dir()
         # the floors after every timed listing: creating and removing that
         # many files between queries disturbed the next query's time
         for rec in ph["queries"]:
             if rec["ls_n"] <= FLOOR_MAX and rec["ls_rc"] == 0:
-                rec["floor_s"] = native_floor(os.listdir(os.path.join(qdir, rec["q"])))
+                names = os.listdir(os.path.join(qdir, rec["q"]))
+                rec["floor_s"] = native_floor(names, TMP, lsout)
+                if shm:
+                    rec["floor_mem_s"] = native_floor(names, shm, lsout)
         os.sync()
     note_load("end")
 
@@ -876,10 +898,18 @@ def report(started, finished):
                     % se["index_warm_rc"]) if k == 1 and "index_warm_s" in se else ""))
             row("ls search/<%d char%s> p99" % (k, "s" if k > 1 else ""), fs(p99(ls)), fs(p99(gr)),
                 fr(p99(ls), p99(gr)), "native = grep -rlF over the copy")
-            fl = [r for r in qs if "floor_s" in r]
-            if fl:
-                fl_ls, fl_floor = median([r["ls_s"] for r in fl]), median([r["floor_s"] for r in fl])
-                row("  vs ls of the same names on disk, median", fs(fl_ls), fs(fl_floor),
+            two = [r for r in qs if "ls2_s" in r]
+            if two:
+                first, again = median([r["ls_s"] for r in two]), median([r["ls2_s"] for r in two])
+                row("  first vs second listing, median", fs(first), fs(again), fr(first, again),
+                    "second = the same ls again at once, from the kernel's cache of the listing:"
+                    " what ls itself costs over these names")
+            for key, where in (("floor_s", "on disk"), ("floor_mem_s", "in memory (tmpfs)")):
+                fl = [r for r in qs if key in r]
+                if not fl:
+                    continue
+                fl_ls, fl_floor = median([r["ls_s"] for r in fl]), median([r[key] for r in fl])
+                row("  vs ls of the same names %s, median" % where, fs(fl_ls), fs(fl_floor),
                     fr(fl_ls, fl_floor),
                     "%d queries; native = ls of a local directory of the listed names;"
                     " grep -rlF / that = %s, the most any listing could reach"
